@@ -182,6 +182,8 @@ class Checker {
         data: new Map(),
         calls: new Map(),
         terraform: [],
+        usedVars: new Set(),
+        usedLocals: new Set(),
       });
     }
     return this.modules.get(dir);
@@ -270,13 +272,13 @@ class Checker {
     }
   }
 
-  async checkRefs(mod, file, where, value, { test = false, skipKeys = [] } = {}) {
+  async checkRefs(mod, file, where, value, { test = false, skipKeys = [], selfVar = null } = {}) {
     for (const [text, trail] of this.strings(value)) {
       if (trail.some((k) => skipKeys.includes(k))) continue;
       this.checkPathModule(mod, file, where, text);
       for (const ref of await this.refsOf(file, text)) {
         this.stats.refs++;
-        this.checkRef(mod, file, where, ref, test);
+        this.checkRef(mod, file, where, ref, test, selfVar);
       }
     }
   }
@@ -292,14 +294,16 @@ class Checker {
     }
   }
 
-  checkRef(mod, file, where, ref, test) {
+  checkRef(mod, file, where, ref, test, selfVar) {
     const parts = ref.split('.');
     const [head, a, b] = parts;
     switch (head) {
       case 'var':
+        if (!test && a !== selfVar) mod.usedVars.add(a);
         if (!mod.vars.has(a)) this.problem(file, where, `var.${a} is not declared in ${this.rel(mod.dir)}`);
         return;
       case 'local':
+        if (!test) mod.usedLocals.add(a);
         if (!mod.locals.has(a)) this.problem(file, where, `local.${a} is not declared in ${this.rel(mod.dir)}`);
         return;
       case 'module': {
@@ -401,6 +405,16 @@ class Checker {
           }
         }
       }
+    }
+  }
+
+  // Terraform accepts them, but an input that changes nothing misleads its user.
+  checkUnused(mod) {
+    for (const [name, { file }] of mod.vars) {
+      if (!mod.usedVars.has(name)) this.problem(file, `variable.${name}`, 'is declared but never used');
+    }
+    for (const [name, { file }] of mod.locals) {
+      if (!mod.usedLocals.has(name)) this.problem(file, `local.${name}`, 'is declared but never used');
     }
   }
 
@@ -526,7 +540,7 @@ class Checker {
           if (section === 'variable') {
             // Types are not references; defaults and validations are checked like any expression.
             for (const [name, bodies] of Object.entries(value)) {
-              await this.checkRefs(mod, file, `variable.${name}`, bodies, { skipKeys: ['type'] });
+              await this.checkRefs(mod, file, `variable.${name}`, bodies, { skipKeys: ['type'], selfVar: name });
             }
           } else if (section === 'resource' || section === 'data') {
             for (const [type, byName] of Object.entries(value)) {
@@ -537,11 +551,20 @@ class Checker {
             }
           } else if (section === 'terraform') {
             continue;
+          } else if (section === 'output' || section === 'module') {
+            for (const [name, bodies] of Object.entries(value)) {
+              await this.checkRefs(mod, file, `${section}.${name}`, bodies);
+            }
+          } else if (section === 'locals') {
+            for (const body of blocks(value)) {
+              for (const [name, expr] of Object.entries(body)) await this.checkRefs(mod, file, `local.${name}`, expr);
+            }
           } else {
             await this.checkRefs(mod, file, section, value);
           }
         }
       }
+      this.checkUnused(mod);
       await this.checkTests(mod);
     }
     this.checkSeed();
