@@ -8,4 +8,8 @@
 #include "imgproc-image-info.h"
 #include "imgproc-rendition.h"
 #include "imgproc-resizer.h"
+#include "imgproc-credentials.h"
+#include "imgproc-credentials-provider.h"
+#include "imgproc-signing-request.h"
+#include "imgproc-signer.h"
 #undef IMGPROC_INSIDE

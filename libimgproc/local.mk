@@ -6,6 +6,7 @@ imgproc_sources = \
 	libimgproc/imgproc-version.c
 
 include $(top_srcdir)/libimgproc/image/local.mk
+include $(top_srcdir)/libimgproc/aws/local.mk
 
 imgproc_generated_headers = \
 	libimgproc/imgproc-enums.h \

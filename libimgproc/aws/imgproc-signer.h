@@ -26,6 +26,9 @@ G_BEGIN_DECLS
  *   outside S3 mode too (as some test suites require)
  * @IMGPROC_SIGNER_FLAGS_OMIT_SESSION_TOKEN: add the session token after
  *   signing, unsigned, as a few services require
+ * @IMGPROC_SIGNER_FLAGS_NO_PATH_NORMALIZATION: in standard mode, encode the
+ *   path a second time but keep its `.`, `..` and empty segments (the
+ *   "unnormalized" cases of AWS's test suite)
  *
  * How a request is to be signed.
  */
@@ -35,6 +38,7 @@ typedef enum /*< flags >*/ {
   IMGPROC_SIGNER_FLAGS_UNSIGNED_PAYLOAD = 1 << 1,
   IMGPROC_SIGNER_FLAGS_SIGN_BODY_HEADER = 1 << 2,
   IMGPROC_SIGNER_FLAGS_OMIT_SESSION_TOKEN = 1 << 3,
+  IMGPROC_SIGNER_FLAGS_NO_PATH_NORMALIZATION = 1 << 4,
 } ImgprocSignerFlags;
 
 #define IMGPROC_TYPE_SIGNER (imgproc_signer_get_type ())

@@ -34,6 +34,13 @@ ImgprocSigningRequest *imgproc_signing_request_new_from_uri (const char  *method
 IMGPROC_AVAILABLE_IN_ALL
 const char *imgproc_signing_request_get_method (ImgprocSigningRequest *self);
 IMGPROC_AVAILABLE_IN_ALL
+const char *imgproc_signing_request_get_scheme (ImgprocSigningRequest *self);
+IMGPROC_AVAILABLE_IN_ALL
+void imgproc_signing_request_set_scheme (ImgprocSigningRequest *self,
+                                         const char            *scheme);
+IMGPROC_AVAILABLE_IN_ALL
+const char *imgproc_signing_request_get_host (ImgprocSigningRequest *self);
+IMGPROC_AVAILABLE_IN_ALL
 const char *imgproc_signing_request_get_path (ImgprocSigningRequest *self);
 IMGPROC_AVAILABLE_IN_ALL
 const char *imgproc_signing_request_get_query (ImgprocSigningRequest *self);
@@ -62,6 +69,8 @@ GBytes *imgproc_signing_request_get_body (ImgprocSigningRequest *self);
 IMGPROC_AVAILABLE_IN_ALL
 void imgproc_signing_request_set_payload_hash (ImgprocSigningRequest *self,
                                                const char            *hex_sha256);
+IMGPROC_AVAILABLE_IN_ALL
+const char *imgproc_signing_request_get_payload_hash (ImgprocSigningRequest *self);
 
 IMGPROC_AVAILABLE_IN_ALL
 const char *imgproc_signing_request_get_canonical_request (ImgprocSigningRequest *self);
@@ -71,5 +80,7 @@ IMGPROC_AVAILABLE_IN_ALL
 const char *imgproc_signing_request_get_signature (ImgprocSigningRequest *self);
 IMGPROC_AVAILABLE_IN_ALL
 const char *imgproc_signing_request_get_signed_headers (ImgprocSigningRequest *self);
+IMGPROC_AVAILABLE_IN_ALL
+char *imgproc_signing_request_to_string (ImgprocSigningRequest *self);
 
 G_END_DECLS
