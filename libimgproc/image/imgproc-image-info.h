@@ -54,12 +54,17 @@ IMGPROC_AVAILABLE_IN_ALL
 ImgprocImageInfo *imgproc_image_info_new_from_bytes (GBytes  *data,
                                                      GError **error);
 IMGPROC_AVAILABLE_IN_ALL
+ImgprocImageInfo *imgproc_image_info_new_from_file (const char  *path,
+                                                    GError     **error);
+IMGPROC_AVAILABLE_IN_ALL
 ImgprocImageInfo *imgproc_image_info_ref (ImgprocImageInfo *self);
 IMGPROC_AVAILABLE_IN_ALL
 void imgproc_image_info_unref (ImgprocImageInfo *self);
 
 IMGPROC_AVAILABLE_IN_ALL
 ImgprocImageFormat imgproc_image_info_get_format (const ImgprocImageInfo *self);
+IMGPROC_AVAILABLE_IN_ALL
+const char *imgproc_image_info_get_mime_type (const ImgprocImageInfo *self);
 IMGPROC_AVAILABLE_IN_ALL
 guint imgproc_image_info_get_width (const ImgprocImageInfo *self);
 IMGPROC_AVAILABLE_IN_ALL

@@ -1,0 +1,43 @@
+/* JPEG through libjpeg-turbo directly: DCT-scaled streaming decode and encode. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Receives the decoded rows in order: begin once with the output geometry
+ * (1 channel for grayscale, 3 for everything else), then one call per row. */
+typedef struct
+{
+  gboolean (*begin) (gpointer   user_data,
+                     guint      width,
+                     guint      height,
+                     guint      channels,
+                     GError   **error);
+  void (*row) (gpointer      user_data,
+               const guint8 *row);
+} ImgprocRowSink;
+
+gboolean imgproc_jpeg_decode (const guint8         *data,
+                              gsize                 len,
+                              guint                 min_width,
+                              guint                 min_height,
+                              const ImgprocRowSink *sink,
+                              gpointer              user_data,
+                              GCancellable         *cancellable,
+                              GError              **error);
+
+GBytes *imgproc_jpeg_encode (const guint8  *pixels,
+                             guint          width,
+                             guint          height,
+                             guint          channels,
+                             guint          quality,
+                             const guint8  *exif,
+                             gsize          exif_len,
+                             GError       **error);
+
+const guint8 *imgproc_jpeg_find_exif (const guint8 *data,
+                                      gsize         len,
+                                      gsize        *exif_len);
+
+G_END_DECLS
