@@ -367,6 +367,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                              "Query-string authentication version 4 requires the X-Amz-Algorithm, "
                              "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, "
                              "and X-Amz-Expires parameters.", verdict="MalformedAuth")
+        elif qparams.get("AWSAccessKeyId") is not None and qparams.get("Signature") is not None:
+            raise Reject(400, "InvalidRequest",
+                         "Signature Version 2 presigned URLs are not supported here. "
+                         "Please use AWS4-HMAC-SHA256.", verdict="UnsupportedAuth")
         else:
             svc = guess_service(headers, query, body)
             if svc == "s3":
