@@ -12,4 +12,9 @@
 #include "imgproc-credentials-provider.h"
 #include "imgproc-signing-request.h"
 #include "imgproc-signer.h"
+#include "imgproc-pipeline-error.h"
+#include "imgproc-object-event.h"
+#include "imgproc-queue-message.h"
+#include "imgproc-event-parser.h"
+#include "imgproc-guard.h"
 #undef IMGPROC_INSIDE

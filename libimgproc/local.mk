@@ -7,6 +7,8 @@ imgproc_sources = \
 
 include $(top_srcdir)/libimgproc/image/local.mk
 include $(top_srcdir)/libimgproc/aws/local.mk
+include $(top_srcdir)/libimgproc/pipeline/local.mk
+include $(top_srcdir)/libimgproc/runtime/local.mk
 
 imgproc_generated_headers = \
 	libimgproc/imgproc-enums.h \

@@ -1,0 +1,14 @@
+# The pipeline area: event parsing, the guard, and the service configuration.
+imgproc_public_headers += \
+	libimgproc/pipeline/imgproc-event-parser.h \
+	libimgproc/pipeline/imgproc-guard.h \
+	libimgproc/pipeline/imgproc-object-event.h \
+	libimgproc/pipeline/imgproc-pipeline-error.h \
+	libimgproc/pipeline/imgproc-queue-message.h
+imgproc_sources += \
+	libimgproc/pipeline/imgproc-event-parser.c \
+	libimgproc/pipeline/imgproc-guard.c \
+	libimgproc/pipeline/imgproc-object-event.c \
+	libimgproc/pipeline/imgproc-pipeline-error.c \
+	libimgproc/pipeline/imgproc-queue-message-private.h \
+	libimgproc/pipeline/imgproc-queue-message.c

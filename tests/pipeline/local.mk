@@ -1,0 +1,11 @@
+# Tests of the pipeline area: one GTest program per type.
+pipeline_tests = \
+	tests/pipeline/test-event-parser \
+	tests/pipeline/test-guard
+check_PROGRAMS += $(pipeline_tests)
+TESTS += $(pipeline_tests)
+
+tests_pipeline_test_event_parser_CFLAGS = $(test_cflags)
+tests_pipeline_test_event_parser_LDADD = $(test_ldadd)
+tests_pipeline_test_guard_CFLAGS = $(test_cflags)
+tests_pipeline_test_guard_LDADD = $(test_ldadd)

@@ -1,0 +1,1 @@
+# Tests of the runtime area: one GTest program per type.
