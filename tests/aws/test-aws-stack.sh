@@ -477,7 +477,9 @@ n=$(cat "$tmp/plan")
 left=""
 if [ -f "$tmp/pids.copy" ]; then
   while read -r name pid; do
-    kill -0 "$pid" 2>/dev/null && left="$left $name:$pid"
+    # A zombie waiting for a lazy init to reap it does not count.
+    st=$(ps -o stat= -p "$pid" 2>/dev/null) || continue
+    case $st in Z*) ;; *) left="$left $name:$pid" ;; esac
   done <"$tmp/pids.copy"
 else
   left=" (no PID list)"
