@@ -387,6 +387,28 @@ def _():
     assert r.status == 404 and r.xml_code() == "NoSuchKey", r
 
 
+@test("/__front/clock skews the front's clock: RequestTimeTooSkewed carries the skewed Date")
+def _():
+    def clock(offset):
+        c = http.client.HTTPConnection(FU.hostname, FU.port, timeout=5)
+        c.request("POST", "/__front/clock", body=json.dumps({"offset_seconds": offset}))
+        assert c.getresponse().read() == b"{}"
+        c.close()
+    import email.utils
+    clock(3600)
+    try:
+        r = dynamo("ListTables", {})
+        assert r.status == 403 and r.json()["__type"].endswith("#RequestTimeTooSkewed"), r
+        server = email.utils.parsedate_to_datetime(r.headers["Date"]).timestamp()
+        assert abs(server - time.time() - 3600) < 30, r.headers["Date"]
+        # A client that corrects itself from that Date gets through.
+        r = dynamo("ListTables", {}, when=datetime.datetime.utcfromtimestamp(server))
+        assert r.status == 200, r
+    finally:
+        clock(0)
+    assert dynamo("ListTables", {}).status == 200
+
+
 @test("S3 body not matching x-amz-content-sha256: 400 XAmzContentSHA256Mismatch")
 def _():
     req = AWSRequest(method="PUT", url=FRONT + s3_path("mismatch"), data=b"hello")
