@@ -17,4 +17,5 @@
 #include "imgproc-queue-message.h"
 #include "imgproc-event-parser.h"
 #include "imgproc-guard.h"
+#include "imgproc-service-config.h"
 #undef IMGPROC_INSIDE
