@@ -14,7 +14,8 @@
 // The fixes: key path segments are escaped on disk ("&" -> "&26", NUL -> "&00", an empty
 // segment -> "&", "." -> "&2e", ".." -> "&2e&2e"), a middleware hides empty
 // segments from the router (as a NUL segment, mapped back by the store), and
-// deleteObject's empty-directory clean-up walks the escaped path.
+// deleteObject's empty-directory clean-up walks the escaped path.  Also,
+// paged ListObjectsV2 works on OpenSSL 3 (see the continuation tokens below).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -89,6 +90,27 @@ FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key
     parts.pop();
   }
 };
+
+// ListObjectsV2 continuation tokens: s3rver encrypts them with DES, which
+// OpenSSL 3 only has in its legacy provider, so a truncated listing answers 500
+// (ERR_OSSL_EVP_UNSUPPORTED).  The tokens are opaque: use AES-128-CBC with the
+// 8-byte key and IV doubled instead when DES is unavailable.
+{
+  const crypto = require("crypto");
+  const { createCipheriv, createDecipheriv } = crypto;
+  let desOk = true;
+  try {
+    createCipheriv("des", Buffer.alloc(8), Buffer.alloc(8));
+  } catch (e) {
+    desOk = false;
+  }
+  if (!desOk) {
+    const map = (alg, key, iv) =>
+      alg === "des" ? ["aes-128-cbc", Buffer.concat([key, key]), Buffer.concat([iv, iv])] : [alg, key, iv];
+    crypto.createCipheriv = (alg, key, iv, opts) => createCipheriv(...map(alg, key, iv), opts);
+    crypto.createDecipheriv = (alg, key, iv, opts) => createDecipheriv(...map(alg, key, iv), opts);
+  }
+}
 
 const buckets = (process.env.S3_BUCKETS || "")
   .split(",")

@@ -198,6 +198,23 @@ def _():
     assert keys == [KEY], keys
 
 
+@test("S3 ListObjectsV2 pages with continuation tokens")
+def _():
+    keys = [f"page/{RUN}/{i:02d} +&=.png" for i in range(5)]
+    for k in keys:
+        s3.put_object(Bucket=BUCKET, Key=k, Body=b"p")
+    got, token, pages = [], None, 0
+    while True:
+        kw = {"ContinuationToken": token} if token else {}
+        r = s3.list_objects_v2(Bucket=BUCKET, Prefix=f"page/{RUN}/", MaxKeys=2, **kw)
+        got += [o["Key"] for o in r.get("Contents", [])]
+        pages += 1
+        if not r["IsTruncated"]:
+            break
+        token = r["NextContinuationToken"]
+    assert got == keys and pages == 3, (got, pages)
+
+
 @test("S3 PUT with Transfer-Encoding: chunked through the front")
 def _():
     body = os.urandom(5000)
