@@ -551,6 +551,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ctype = "application/xml"
             headers.append(("x-amz-request-id", rid))
             headers.append(("x-amz-id-2", "imgproc-sigv4-front"))
+        elif service == "sqs" and self.headers.get("Content-Type", "").startswith(
+                "application/x-www-form-urlencoded"):
+            # SQS query protocol (what botocore 1.29 and awscli 2.9 speak): XML errors.
+            msg = r.message
+            if "CanonicalRequest" in r.extra:
+                msg += ("\n\nThe Canonical String for this request should have been\n'" +
+                        r.extra["CanonicalRequest"] + "'\n\nThe String-to-Sign should have been\n'" +
+                        r.extra["StringToSign"] + "'\n")
+            data = ('<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type>'
+                    f"<Code>{xml_escape(r.code)}</Code><Message>{xml_escape(msg)}</Message>"
+                    f"<Detail/></Error><RequestId>{rid}</RequestId></ErrorResponse>").encode()
+            ctype = "text/xml"
+            headers.append(("x-amzn-RequestId", rid))
         else:
             msg = r.message
             if r.code == "SignatureDoesNotMatch" and "CanonicalRequest" in r.extra:

@@ -363,6 +363,16 @@ def _():
     assert r.status == 403 and r.json()["__type"].endswith("#SignatureDoesNotMatch"), r
     assert r.headers["x-amzn-query-error"].startswith("SignatureDoesNotMatch;"), r
     assert "CanonicalRequest" in r.json() and "Canonical String" in r.json()["message"], r
+    # The query protocol (botocore 1.29's choice for SQS) gets an XML error it can parse.
+    bad = session.create_client("sqs", endpoint_url=FRONT, region_name=REGION, config=cfg,
+                                aws_access_key_id=AK, aws_secret_access_key="wrong")
+    try:
+        bad.get_queue_url(QueueName="jobs")
+    except bad.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "SignatureDoesNotMatch", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 403, e.response
+    else:
+        raise AssertionError("query protocol: wrong secret accepted")
 
 
 @test("wrong secret, DynamoDB: 403 SignatureDoesNotMatch (JSON)")
