@@ -1,0 +1,314 @@
+/* The STS client: GetCallerIdentity over the query protocol. (The web
+ * identity provider calls AssumeRoleWithWebIdentity itself, unsigned.) */
+#include "config.h"
+
+#include "imgproc.h"
+#include "imgproc-private.h"
+#include "imgproc-aws-clients-private.h"
+#include "imgproc-aws-xml-private.h"
+
+struct _ImgprocStsClient
+{
+  GObject parent_instance;
+
+  ImgprocAwsConfig *config;
+  ImgprocCredentialsProvider *provider;
+  guint connect_timeout;
+  guint timeout;
+  ImgprocAwsClient *http;
+};
+
+enum {
+  PROP_0,
+  PROP_CONFIG,
+  PROP_CREDENTIALS_PROVIDER,
+  PROP_CONNECT_TIMEOUT,
+  PROP_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (ImgprocStsClient, imgproc_sts_client, G_TYPE_OBJECT)
+
+static void
+imgproc_sts_client_constructed (GObject *object)
+{
+  ImgprocStsClient *self = IMGPROC_STS_CLIENT (object);
+
+  G_OBJECT_CLASS (imgproc_sts_client_parent_class)->constructed (object);
+
+  g_return_if_fail (self->config != NULL);
+  if (self->provider == NULL)
+    self->provider = imgproc_aws_config_create_default_provider (self->config);
+  self->http = imgproc_aws_client_new (self->config, self->provider, "sts", IMGPROC_SIGNER_FLAGS_NONE);
+  imgproc_aws_client_set_timeouts (self->http, self->connect_timeout * 1000, self->timeout * 1000);
+}
+
+static void
+imgproc_sts_client_finalize (GObject *object)
+{
+  ImgprocStsClient *self = IMGPROC_STS_CLIENT (object);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->provider);
+  g_clear_pointer (&self->http, imgproc_aws_client_unref);
+
+  G_OBJECT_CLASS (imgproc_sts_client_parent_class)->finalize (object);
+}
+
+static void
+imgproc_sts_client_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ImgprocStsClient *self = IMGPROC_STS_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+    case PROP_CREDENTIALS_PROVIDER:
+      g_value_set_object (value, self->provider);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint (value, self->connect_timeout);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+imgproc_sts_client_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  ImgprocStsClient *self = IMGPROC_STS_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      self->config = g_value_dup_object (value);
+      break;
+    case PROP_CREDENTIALS_PROVIDER:
+      self->provider = g_value_dup_object (value);
+      break;
+    case PROP_CONNECT_TIMEOUT:
+      self->connect_timeout = g_value_get_uint (value);
+      break;
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+imgproc_sts_client_class_init (ImgprocStsClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = imgproc_sts_client_constructed;
+  object_class->finalize = imgproc_sts_client_finalize;
+  object_class->get_property = imgproc_sts_client_get_property;
+  object_class->set_property = imgproc_sts_client_set_property;
+
+  /**
+   * ImgprocStsClient:config:
+   *
+   * The region, endpoint, retry and TLS settings.
+   */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, IMGPROC_TYPE_AWS_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * ImgprocStsClient:credentials-provider:
+   *
+   * Where the credentials come from; when not set, the configuration's
+   * default chain.
+   */
+  properties[PROP_CREDENTIALS_PROVIDER] =
+    g_param_spec_object ("credentials-provider", NULL, NULL, IMGPROC_TYPE_CREDENTIALS_PROVIDER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * ImgprocStsClient:connect-timeout:
+   *
+   * How long to wait for a connection, in seconds; 0 waits for ever.
+   */
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT / 1000,
+                       IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * ImgprocStsClient:timeout:
+   *
+   * How long an answer may take once the request is sent, in seconds; 0 waits
+   * for ever.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT / 1000,
+                       IMGPROC_AWS_DEFAULT_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+imgproc_sts_client_init (ImgprocStsClient *self)
+{
+  self->connect_timeout = IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT;
+  self->timeout = IMGPROC_AWS_DEFAULT_TIMEOUT;
+}
+
+/**
+ * imgproc_sts_client_new:
+ * @config: the region, endpoints and retry settings
+ * @provider: (nullable): where credentials come from; %NULL for the default
+ *   chain of @config
+ *
+ * Makes an STS client. It keeps one HTTP session for all its requests, and may
+ * be shared by everything that talks to STS.
+ *
+ * Returns: (transfer full): a new client
+ */
+ImgprocStsClient *
+imgproc_sts_client_new (ImgprocAwsConfig           *config,
+                       ImgprocCredentialsProvider *provider)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (provider == NULL || IMGPROC_IS_CREDENTIALS_PROVIDER (provider), NULL);
+
+  return g_object_new (IMGPROC_TYPE_STS_CLIENT, "config", config, "credentials-provider", provider, NULL);
+}
+
+ImgprocAwsClient *
+imgproc_sts_client_get_http (ImgprocStsClient *self)
+{
+  return self->http;
+}
+
+
+static void
+on_caller_identity (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  ImgprocStsClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(ImgprocAwsResponse) response = imgproc_aws_client_send_finish (self->http, result, &error);
+  g_autoptr(ImgprocAwsXmlNode) root = NULL;
+  ImgprocAwsXmlNode *identity;
+  const char *account, *arn, *user_id;
+  const char *data;
+  gsize length;
+
+  if (response == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  data = g_bytes_get_data (response->body, &length);
+  root = data != NULL ? imgproc_aws_xml_parse (data, length, NULL) : NULL;
+  identity = imgproc_aws_xml_node_find (root, "GetCallerIdentityResult");
+  account = imgproc_aws_xml_node_child_text (identity, "Account");
+  arn = imgproc_aws_xml_node_child_text (identity, "Arn");
+  user_id = imgproc_aws_xml_node_child_text (identity, "UserId");
+  if (account == NULL || arn == NULL || user_id == NULL)
+    g_task_return_new_error (task, IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_INVALID_RESPONSE,
+                             "%s", _("STS sent no caller identity"));
+  else
+    g_task_return_pointer (task, imgproc_caller_identity_new (account, arn, user_id),
+                           (GDestroyNotify) imgproc_caller_identity_unref);
+  g_object_unref (task);
+}
+
+/**
+ * imgproc_sts_client_get_caller_identity_async:
+ * @self: the client
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the identity
+ * @user_data: data for @callback
+ *
+ * Asks STS who the credentials belong to. The call needs no permission, so
+ * it is the way to check that credentials work.
+ */
+void
+imgproc_sts_client_get_caller_identity_async (ImgprocStsClient    *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (IMGPROC_IS_STS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, imgproc_sts_client_get_caller_identity_async);
+  imgproc_aws_client_send_async (self->http,
+                                 imgproc_aws_request_new_query (self->http, "GetCallerIdentity", "2011-06-15", NULL),
+                                 cancellable, on_caller_identity, task);
+}
+
+/**
+ * imgproc_sts_client_get_caller_identity_finish:
+ * @self: the client
+ * @result: the result passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Imgproc.StsClient.get_caller_identity_async].
+ *
+ * Returns: (transfer full): the identity, or %NULL on error
+ */
+ImgprocCallerIdentity *
+imgproc_sts_client_get_caller_identity_finish (ImgprocStsClient  *self,
+                                               GAsyncResult      *result,
+                                               GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        imgproc_sts_client_get_caller_identity_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * imgproc_sts_client_get_caller_identity_sync:
+ * @self: the client
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Asks STS who the credentials belong to, blocking; see
+ * [method@Imgproc.StsClient.get_caller_identity_async].
+ *
+ * Returns: (transfer full): the identity, or %NULL on error
+ */
+ImgprocCallerIdentity *
+imgproc_sts_client_get_caller_identity_sync (ImgprocStsClient  *self,
+                                             GCancellable      *cancellable,
+                                             GError           **error)
+{
+  ImgprocAwsSyncCall call;
+  ImgprocCallerIdentity *result;
+
+  imgproc_aws_sync_call_begin (&call);
+  imgproc_sts_client_get_caller_identity_async (self, cancellable, imgproc_aws_sync_call_callback,
+                                                &call);
+  result = imgproc_sts_client_get_caller_identity_finish (self, imgproc_aws_sync_call_wait (&call),
+                                                          error);
+  imgproc_aws_sync_call_end (&call);
+  return result;
+}
