@@ -256,7 +256,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # ---------------------------------------------------------------- main
     def handle_any(self):
         self.t0 = time.monotonic()
-        raw_target = self.path
+        # The target as sent: http.server rewrites a leading "//" in self.path.
+        words = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n").split()
+        raw_target = words[1] if len(words) >= 2 else self.path
         if raw_target.startswith("http://") or raw_target.startswith("https://"):
             u = urlsplit(raw_target)  # absolute-form; keep the encoded path as sent
             raw_target = u.path + ("?" + u.query if u.query else "")
@@ -277,6 +279,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             service, presigned, akid = self.verify(path, query, body)
         except Reject as r:
             return self.reject(self.service or guess_service(self.headers, query, body), r)
+        except Exception as e:  # a bug here must not look like a dropped connection
+            import traceback
+            STATE.write_log("front error: " + json.dumps(traceback.format_exc()))
+            return self.reject(self.service or guess_service(self.headers, query, body),
+                               Reject(500, "InternalError", f"sigv4-front failed: {e!r}",
+                                      verdict="FrontError"))
         self.forward(service, path, query, body, presigned, akid)
 
     # ---------------------------------------------------------------- control
