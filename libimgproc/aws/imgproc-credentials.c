@@ -5,6 +5,7 @@
 #include "imgproc-private.h"
 
 #include <string.h>
+#include <json-glib/json-glib.h>
 
 #include "imgproc-credentials-private.h"
 
@@ -227,4 +228,78 @@ imgproc_credentials_copy_with_provider (const ImgprocCredentials *self,
   return imgproc_credentials_new (self->access_key_id, self->secret_access_key,
                                   self->session_token, self->expiration,
                                   provider_name);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The JSON of the container endpoint and of IMDS. Parser messages are not
+ * passed on: they may quote the secret. */
+ImgprocCredentials *
+imgproc_credentials_from_json (GBytes      *body,
+                               const char  *provider_name,
+                               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
+  JsonNode *root;
+  JsonObject *object;
+  const char *code, *id, *secret, *token, *expiration;
+  g_autoptr(GDateTime) expires = NULL;
+
+  if (!json_parser_load_from_data (parser, data != NULL ? data : "", size, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_INVALID,
+                   _("%s: the credentials response is not a JSON object"), provider_name);
+      return NULL;
+    }
+
+  object = json_node_get_object (root);
+  code = member_string (object, "Code");
+  if (code != NULL && !g_str_equal (code, "Success"))
+    {
+      g_set_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_REJECTED,
+                   _("%s: the credentials response has code “%s”"), provider_name, code);
+      return NULL;
+    }
+
+  id = member_string (object, "AccessKeyId");
+  secret = member_string (object, "SecretAccessKey");
+  token = member_string (object, "Token");
+  expiration = member_string (object, "Expiration");
+  if (id == NULL || *id == '\0' || secret == NULL || *secret == '\0')
+    {
+      const char *message = member_string (object, "message");
+
+      if (message == NULL)
+        message = member_string (object, "Message");
+      g_set_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_INVALID,
+                   _("%s: the credentials response lacks AccessKeyId or SecretAccessKey%s%s"),
+                   provider_name, message != NULL ? ": " : "", message != NULL ? message : "");
+      return NULL;
+    }
+
+  if (expiration != NULL)
+    {
+      expires = g_date_time_new_from_iso8601 (expiration, NULL);
+      if (expires == NULL)
+        {
+          g_set_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_INVALID,
+                       _("%s: cannot parse the expiration “%s”"), provider_name, expiration);
+          return NULL;
+        }
+    }
+
+  return imgproc_credentials_new (id, secret, token, expires, provider_name);
 }
