@@ -1,5 +1,11 @@
-# The imgproc command-line tool.
+# The imgproc command-line tool: a dispatcher and one file per subcommand.
+# It links the installed shared library, so it sees only the public API.
 bin_PROGRAMS += service/imgproc
-service_imgproc_SOURCES = service/imgproc.c
-service_imgproc_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(PIXBUF_CFLAGS)
-service_imgproc_LDADD = libimgproc/libimgproc.la $(GLIB_LIBS)
+service_imgproc_SOURCES = \
+	service/imgproc.c \
+	service/imgproc-command.c \
+	service/imgproc-command.h \
+	service/imgproc-info-command.c \
+	service/imgproc-resize-command.c
+service_imgproc_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(PIXBUF_CFLAGS) $(JSON_CFLAGS)
+service_imgproc_LDADD = libimgproc/libimgproc.la $(GLIB_LIBS) $(JSON_LIBS)

@@ -25,6 +25,7 @@ AM_TESTS_ENVIRONMENT = \
 test_cflags = $(AM_CFLAGS) -DIMGPROC_COMPILATION $(imgproc_cflags)
 test_ldadd = libimgproc/libimgproc-internal.la $(imgproc_libs)
 
+include $(top_srcdir)/tests/cli/local.mk
 include $(top_srcdir)/tests/image/local.mk
 include $(top_srcdir)/tests/pipeline/local.mk
 include $(top_srcdir)/tests/runtime/local.mk
