@@ -26,4 +26,7 @@
 #include "imgproc-event-parser.h"
 #include "imgproc-guard.h"
 #include "imgproc-service-config.h"
+#include "imgproc-runtime-error.h"
+#include "imgproc-invocation.h"
+#include "imgproc-lambda-runtime.h"
 #undef IMGPROC_INSIDE

@@ -1,1 +1,17 @@
-# Tests of the runtime area: one GTest program per type.
+# Tests of the runtime area: one GTest program per type. The loopback Runtime
+# API is a private helper that the end-to-end Lambda tests link too:
+# add $(fake_runtime_api_sources) to a program's SOURCES.
+fake_runtime_api_sources = \
+	tests/runtime/fake-runtime-api.c \
+	tests/runtime/fake-runtime-api.h
+
+runtime_tests = \
+	tests/runtime/test-lambda-runtime
+check_PROGRAMS += $(runtime_tests)
+TESTS += $(runtime_tests)
+
+tests_runtime_test_lambda_runtime_SOURCES = \
+	tests/runtime/test-lambda-runtime.c \
+	$(fake_runtime_api_sources)
+tests_runtime_test_lambda_runtime_CFLAGS = $(test_cflags)
+tests_runtime_test_lambda_runtime_LDADD = $(test_ldadd)
