@@ -427,7 +427,7 @@ static char *
 unescape_or_copy (const char *str,
                   gssize      len)
 {
-  g_autofree char *raw = g_strndup (str, len);
+  g_autofree char *raw = len < 0 ? g_strdup (str) : g_strndup (str, len);
   char *unescaped = g_uri_unescape_string (raw, NULL);
 
   return unescaped != NULL ? unescaped : g_steal_pointer (&raw);
