@@ -71,12 +71,12 @@ gboolean imgproc_aws_config_s3_bucket_needs_path_style (ImgprocAwsConfig *self,
 IMGPROC_AVAILABLE_IN_ALL
 char *imgproc_aws_config_get_s3_uri_for (ImgprocAwsConfig *self,
                                          const char       *bucket,
-                                         const char       *encoded_key_path);
+                                         const char       *encoded_key);
 IMGPROC_AVAILABLE_IN_ALL
 char *imgproc_aws_config_get_s3_uri_for_region (ImgprocAwsConfig *self,
                                                 const char       *region,
                                                 const char       *bucket,
-                                                const char       *encoded_key_path);
+                                                const char       *encoded_key);
 IMGPROC_AVAILABLE_IN_ALL
 GUri *imgproc_aws_config_build_s3_uri (ImgprocAwsConfig *self,
                                        const char       *region,
