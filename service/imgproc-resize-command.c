@@ -288,9 +288,11 @@ catch_interrupts (void)
 {
   struct sigaction action = { 0 };
 
+  /* The first signal lets the files being resized finish; a second one
+   * finds the default action back and ends the process at once. */
   action.sa_handler = on_signal;
   sigemptyset (&action.sa_mask);
-  action.sa_flags = SA_RESTART;
+  action.sa_flags = SA_RESTART | SA_RESETHAND;
   sigaction (SIGINT, &action, NULL);
   sigaction (SIGTERM, &action, NULL);
 }
