@@ -269,6 +269,22 @@ else
 	not_ok "--format webp writes NAME-WIDTH.webp" "$(ls -A "$tmp/out-webp" 2>&1; cat "$tmp/err")"
 fi
 
+if run 0 resize --quiet -w 800 --max-height 100 --format png -o "$tmp/out-options" "$images/kleiber-6028x3391.jpg" \
+	&& dims=$(dimensions "$tmp/out-options/kleiber-6028x3391-800.png") && [ "${dims#*x}" = 100 ]; then
+	ok "--max-height and --format reach the resizer"
+else
+	not_ok "--max-height and --format reach the resizer" "$(ls -A "$tmp/out-options" 2>&1; cat "$tmp/err")"
+fi
+if run 0 resize --quiet -w 64 --format jpeg -o "$tmp/out-white" "$images/tulips-alpha-500x500.png" \
+	&& run 0 resize --quiet -w 64 --format jpeg --background '#000000' -o "$tmp/out-black" \
+		"$images/tulips-alpha-500x500.png" \
+	&& ! cmp -s "$tmp/out-white/tulips-alpha-500x500-64.jpg" "$tmp/out-black/tulips-alpha-500x500-64.jpg" \
+	&& run 2 resize --background '#12345' "$images/tulips-alpha-500x500.png"; then
+	ok "--background reaches the resizer, and a bad colour is a usage error"
+else
+	not_ok "--background reaches the resizer, and a bad colour is a usage error" "$(cat "$tmp/err")"
+fi
+
 # German, from a catalogue installed into a temp folder.
 po=$srcdir/po/de.po
 if msgfmt -c --check-format -o /dev/null "$po" 2>"$tmp/msgfmt"; then
