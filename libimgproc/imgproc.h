@@ -29,4 +29,9 @@
 #include "imgproc-runtime-error.h"
 #include "imgproc-invocation.h"
 #include "imgproc-lambda-runtime.h"
+#include "imgproc-batch-response.h"
+#include "imgproc-log.h"
+#include "imgproc-metrics.h"
+#include "imgproc-trace-header.h"
+#include "imgproc-xray-emitter.h"
 #undef IMGPROC_INSIDE

@@ -6,7 +6,11 @@ fake_runtime_api_sources = \
 	tests/runtime/fake-runtime-api.h
 
 runtime_tests = \
-	tests/runtime/test-lambda-runtime
+	tests/runtime/test-batch-response \
+	tests/runtime/test-lambda-runtime \
+	tests/runtime/test-log \
+	tests/runtime/test-metrics \
+	tests/runtime/test-xray
 check_PROGRAMS += $(runtime_tests)
 TESTS += $(runtime_tests)
 
@@ -15,3 +19,11 @@ tests_runtime_test_lambda_runtime_SOURCES = \
 	$(fake_runtime_api_sources)
 tests_runtime_test_lambda_runtime_CFLAGS = $(test_cflags)
 tests_runtime_test_lambda_runtime_LDADD = $(test_ldadd)
+tests_runtime_test_batch_response_CFLAGS = $(test_cflags)
+tests_runtime_test_batch_response_LDADD = $(test_ldadd)
+tests_runtime_test_log_CFLAGS = $(test_cflags)
+tests_runtime_test_log_LDADD = $(test_ldadd)
+tests_runtime_test_metrics_CFLAGS = $(test_cflags)
+tests_runtime_test_metrics_LDADD = $(test_ldadd)
+tests_runtime_test_xray_CFLAGS = $(test_cflags)
+tests_runtime_test_xray_LDADD = $(test_ldadd)
