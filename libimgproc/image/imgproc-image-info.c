@@ -87,8 +87,8 @@ imgproc_image_format_get_extension (ImgprocImageFormat format)
     }
 }
 
-static const char *
-format_name (ImgprocImageFormat format)
+const char *
+imgproc_image_format_get_name (ImgprocImageFormat format)
 {
   switch (format)
     {
@@ -541,13 +541,13 @@ imgproc_image_info_parse (const guint8  *data,
     case PARSE_TRUNCATED:
       g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TRUNCATED,
                    _("The %s image is truncated: it ends inside its header"),
-                   format_name (info->format));
+                   imgproc_image_format_get_name (info->format));
       return NULL;
     case PARSE_CORRUPT:
     default:
       g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_CORRUPT,
                    _("The %s image is corrupt: its header is damaged"),
-                   format_name (info->format));
+                   imgproc_image_format_get_name (info->format));
       return NULL;
     }
 }

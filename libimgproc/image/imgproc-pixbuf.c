@@ -4,6 +4,7 @@
 
 #include "imgproc.h"
 #include "imgproc-private.h"
+#include "imgproc-image-info-private.h"
 #include "imgproc-pixbuf-private.h"
 
 #include <string.h>
@@ -31,19 +32,45 @@ loader_type (ImgprocImageFormat format)
     }
 }
 
-/* gdk-pixbuf reports a cut-off file as generic corruption; the missing
- * end marker tells the two apart for the formats that have one. */
+/* The PNG loader hands out a partly filled image, without an error, when
+ * the data stops inside IDAT; walking the chunks to IEND first catches it. */
 static gboolean
-lacks_end_marker (const guint8       *data,
-                  gsize               len,
-                  ImgprocImageFormat  format)
+png_is_complete (const guint8 *data,
+                 gsize         len)
+{
+  gsize pos = 8;
+
+  while (pos + 12 <= len)
+    {
+      guint32 chunk_len = (guint32) data[pos] << 24 | (guint32) data[pos + 1] << 16 |
+                          (guint32) data[pos + 2] << 8 | data[pos + 3];
+
+      if (chunk_len > G_MAXINT32 || pos + 12 + (gsize) chunk_len > len)
+        return FALSE;
+      if (memcmp (data + pos + 4, "IEND", 4) == 0)
+        return TRUE;
+      pos += 12 + (gsize) chunk_len;
+    }
+  return FALSE;
+}
+
+/* Likewise a GIF must reach its trailer byte, and a WebP the end its RIFF
+ * header announces. */
+static gboolean
+is_truncated (const guint8       *data,
+              gsize               len,
+              ImgprocImageFormat  format)
 {
   switch (format)
     {
     case IMGPROC_IMAGE_FORMAT_PNG:
-      return len < 12 || memcmp (data + len - 8, "IEND", 4) != 0;
+      return !png_is_complete (data, len);
     case IMGPROC_IMAGE_FORMAT_GIF:
       return data[len - 1] != 0x3b;
+    case IMGPROC_IMAGE_FORMAT_WEBP:
+      return len < 12 ||
+             8 + (gsize) ((guint32) data[7] << 24 | (guint32) data[6] << 16 |
+                          (guint32) data[5] << 8 | data[4]) > len;
     default:
       return FALSE;
     }
@@ -61,13 +88,20 @@ imgproc_pixbuf_decode (const guint8        *data,
   GdkPixbuf *pixbuf;
   gboolean ok;
 
+  if (is_truncated (data, len, format))
+    {
+      g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TRUNCATED,
+                   _("The %s image is truncated: it ends before its last block"),
+                   imgproc_image_format_get_name (format));
+      return NULL;
+    }
   if (type != NULL)
     loader = gdk_pixbuf_loader_new_with_type (type, NULL);
   if (loader == NULL)
     {
       g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_UNSUPPORTED,
                    _("No decoder for %s images is installed"),
-                   imgproc_image_format_get_mime_type (format));
+                   imgproc_image_format_get_name (format));
       return NULL;
     }
 
@@ -78,12 +112,9 @@ imgproc_pixbuf_decode (const guint8        *data,
   pixbuf = ok ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
   if (pixbuf == NULL)
     {
-      gboolean truncated = lacks_end_marker (data, len, format);
-
-      g_set_error (error, IMGPROC_IMAGE_ERROR,
-                   truncated ? IMGPROC_IMAGE_ERROR_TRUNCATED : IMGPROC_IMAGE_ERROR_CORRUPT,
-                   truncated ? _("The %s image is truncated: %s") : _("The %s image is corrupt: %s"),
-                   imgproc_image_format_get_mime_type (format),
+      g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_CORRUPT,
+                   _("The %s image is corrupt: %s"),
+                   imgproc_image_format_get_name (format),
                    local_error != NULL ? local_error->message : _("no image in the data"));
       return NULL;
     }
@@ -93,7 +124,7 @@ imgproc_pixbuf_decode (const guint8        *data,
     {
       g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_UNSUPPORTED,
                    _("The %s decoder gave an unsupported pixel layout"),
-                   imgproc_image_format_get_mime_type (format));
+                   imgproc_image_format_get_name (format));
       return NULL;
     }
   return g_object_ref (pixbuf);
@@ -133,7 +164,7 @@ imgproc_pixbuf_encode (const guint8        *pixels,
     {
       g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_FAILED,
                    _("Could not encode the %s rendition: %s"),
-                   imgproc_image_format_get_mime_type (format), local_error->message);
+                   imgproc_image_format_get_name (format), local_error->message);
       return NULL;
     }
   return g_bytes_new_take (buffer, size);

