@@ -7,6 +7,7 @@ imgproc_sources = \
 
 include $(top_srcdir)/libimgproc/image/local.mk
 include $(top_srcdir)/libimgproc/aws/local.mk
+include $(top_srcdir)/libimgproc/aws/clients.mk
 include $(top_srcdir)/libimgproc/pipeline/local.mk
 include $(top_srcdir)/libimgproc/runtime/local.mk
 

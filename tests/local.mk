@@ -27,6 +27,7 @@ test_ldadd = libimgproc/libimgproc-internal.la $(imgproc_libs)
 
 include $(top_srcdir)/tests/cli/local.mk
 include $(top_srcdir)/tests/image/local.mk
+include $(top_srcdir)/tests/aws/clients.mk
 include $(top_srcdir)/tests/aws/local.mk
 include $(top_srcdir)/tests/pipeline/local.mk
 include $(top_srcdir)/tests/runtime/local.mk

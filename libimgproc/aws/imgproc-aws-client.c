@@ -567,6 +567,15 @@ too_large_error (GTask   *task,
 }
 
 static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+  finish_response (G_TASK (user_data));
+}
+
+static void
 on_read (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
@@ -583,7 +592,9 @@ on_read (GObject      *source,
     }
   if (g_bytes_get_size (chunk) == 0)
     {
-      finish_response (task);
+      /* Closing hands the connection back to the session; left to itself,
+       * libsoup may do it only on a later turn of this call's context. */
+      g_input_stream_close_async (data->stream, G_PRIORITY_DEFAULT, NULL, on_closed, task);
       return;
     }
   g_byte_array_append (data->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -934,10 +945,11 @@ imgproc_aws_sync_call_wait (ImgprocAwsSyncCall *call)
 void
 imgproc_aws_sync_call_end (ImgprocAwsSyncCall *call)
 {
-  g_main_context_pop_thread_default (call->context);
-  /* Let sources the call left behind (a closed connection's) run down. */
+  /* Let sources the call left behind (a connection going idle) run down
+   * while the context is still the thread's default. */
   while (g_main_context_pending (call->context))
     g_main_context_iteration (call->context, FALSE);
+  g_main_context_pop_thread_default (call->context);
   g_main_context_unref (call->context);
   g_clear_object (&call->result);
 }

@@ -1,0 +1,19 @@
+# Tests of the AWS clients: fault injection against loopback servers, and
+# every operation through the local AWS stack's SigV4-verifying front.
+check_PROGRAMS += tests/aws/test-aws-faults tests/aws/test-aws-clients
+TESTS += tests/aws/test-aws-faults tests/aws/test-aws-clients.sh
+EXTRA_DIST += tests/aws/test-aws-clients.sh
+
+tests_aws_test_aws_faults_SOURCES = \
+	tests/aws/test-aws-faults.c \
+	tests/aws/aws-test-provider.c \
+	tests/aws/aws-test-provider.h
+tests_aws_test_aws_faults_CFLAGS = $(test_cflags)
+tests_aws_test_aws_faults_LDADD = $(test_ldadd)
+
+tests_aws_test_aws_clients_SOURCES = \
+	tests/aws/test-aws-clients.c \
+	tests/aws/aws-test-provider.c \
+	tests/aws/aws-test-provider.h
+tests_aws_test_aws_clients_CFLAGS = $(test_cflags)
+tests_aws_test_aws_clients_LDADD = $(test_ldadd)
