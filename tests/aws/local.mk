@@ -5,3 +5,8 @@ TESTS += tests/aws/test-signer
 
 tests_aws_test_signer_CFLAGS = $(test_cflags)
 tests_aws_test_signer_LDADD = $(test_ldadd)
+
+if HAVE_INTROSPECTION
+TESTS += tests/aws/test-signer.py
+endif
+EXTRA_DIST += tests/aws/test-signer.py
