@@ -16,6 +16,7 @@ typedef struct {
 } ImgprocCommand;
 
 static const ImgprocCommand commands[] = {
+  { "aws", imgproc_aws_command, N_("Check the AWS credentials (whoami)") },
   { "info", imgproc_info_command, N_("Show the format, dimensions and orientation of images") },
   { "resize", imgproc_resize_command, N_("Make resized renditions of images") },
 };
