@@ -27,3 +27,9 @@ tests_runtime_test_metrics_CFLAGS = $(test_cflags)
 tests_runtime_test_metrics_LDADD = $(test_ldadd)
 tests_runtime_test_xray_CFLAGS = $(test_cflags)
 tests_runtime_test_xray_LDADD = $(test_ldadd)
+
+# The standalone Runtime API for shell-level tests of the binary, and its test.
+TESTS += tests/runtime/test-fake-runtime-api.sh
+EXTRA_DIST += \
+	tests/runtime/fake-runtime-api.py \
+	tests/runtime/test-fake-runtime-api.sh
