@@ -7,6 +7,6 @@ tests_aws_test_signer_CFLAGS = $(test_cflags)
 tests_aws_test_signer_LDADD = $(test_ldadd)
 
 if HAVE_INTROSPECTION
-TESTS += tests/aws/test-signer.py
+TESTS += tests/aws/test-signer-gi.py
 endif
-EXTRA_DIST += tests/aws/test-signer.py
+EXTRA_DIST += tests/aws/test-signer-gi.py
