@@ -37,6 +37,8 @@
 #include "imgproc-event-parser.h"
 #include "imgproc-guard.h"
 #include "imgproc-service-config.h"
+#include "imgproc-record-result.h"
+#include "imgproc-processor.h"
 #include "imgproc-runtime-error.h"
 #include "imgproc-invocation.h"
 #include "imgproc-lambda-runtime.h"

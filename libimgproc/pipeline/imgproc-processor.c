@@ -1,0 +1,652 @@
+/* The processor: one object event through the guard, GetObject with a size
+ * limit, one decode into every rendition, PutObject at deterministic keys,
+ * and a DynamoDB record conditional on the S3 sequencer.
+ *
+ * The DynamoDB item, keyed by the source key:
+ *   source_key (S, partition key)  the decoded object key
+ *   bucket (S), etag (S), version_id (S, when versioned)
+ *   sequencer (S)    the S3 sequencer, upper-case and left-padded with zeros
+ *                    to 32 digits, so that string order is event order
+ *   status (S)       "processed" or "failed"
+ *   renditions (L)   of M {key S, width N, height N, bytes N, format S,
+ *                    content_type S}
+ *   source_bytes (N), fetch_ms (N), resize_ms (N), store_ms (N),
+ *   duration_ms (N), attempts (N: the SQS receive count)
+ *   error (S), error_code (S)   for failures
+ *   event_name (S), event_time (S), updated_at (S, RFC 3339)
+ * The write carries `attribute_not_exists(source_key) OR sequencer <= :seq`:
+ * an older or duplicate event never overwrites a newer record, and
+ * re-processing the same event writes the same item again. */
+#include "config.h"
+
+#include "imgproc.h"
+#include "imgproc-private.h"
+#include "imgproc-record-result-private.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#define SEQUENCER_DIGITS 32
+
+struct _ImgprocProcessor
+{
+  GObject parent_instance;
+
+  ImgprocServiceConfig *config;
+  ImgprocS3Client *s3;
+  ImgprocDynamodbClient *dynamodb;
+  ImgprocGuard *guard;
+  ImgprocResizer *resizer;
+};
+
+G_DEFINE_FINAL_TYPE (ImgprocProcessor, imgproc_processor, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONFIG,
+  PROP_S3_CLIENT,
+  PROP_DYNAMODB_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct {
+  ImgprocObjectEvent *event;
+  guint attempts;
+  char *relative_key;
+  const char *bucket;
+  gint64 started_us;
+  gint64 fetch_us;
+  gint64 resize_us;
+  gint64 store_us;
+  GBytes *source;
+  GPtrArray *renditions;
+  GPtrArray *keys;
+  guint next_put;
+  guint64 bytes_out;
+  GError *failure;
+  ImgprocOutcome outcome;
+  gboolean stale;
+} ProcessData;
+
+static void
+process_data_free (ProcessData *data)
+{
+  g_clear_pointer (&data->event, imgproc_object_event_unref);
+  g_free (data->relative_key);
+  g_clear_pointer (&data->source, g_bytes_unref);
+  g_clear_pointer (&data->renditions, g_ptr_array_unref);
+  g_clear_pointer (&data->keys, g_ptr_array_unref);
+  g_clear_error (&data->failure);
+  g_free (data);
+}
+
+static void
+imgproc_processor_constructed (GObject *object)
+{
+  ImgprocProcessor *self = IMGPROC_PROCESSOR (object);
+  const guint *widths;
+  guint n_widths = 0;
+  g_autoptr(GVariant) widths_variant = NULL;
+
+  G_OBJECT_CLASS (imgproc_processor_parent_class)->constructed (object);
+
+  self->guard = g_object_new (IMGPROC_TYPE_GUARD,
+                              "source-prefix", imgproc_service_config_get_source_prefix (self->config),
+                              "destination-prefix", imgproc_service_config_get_destination_prefix (self->config),
+                              "allowed-buckets", imgproc_service_config_get_allowed_buckets (self->config),
+                              "accept-removals", FALSE,
+                              NULL);
+
+  widths = imgproc_service_config_get_widths (self->config, &n_widths);
+  widths_variant = g_variant_ref_sink (g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, widths,
+                                                                  n_widths, sizeof (guint32)));
+  self->resizer = g_object_new (IMGPROC_TYPE_RESIZER,
+                                "widths", widths_variant,
+                                "max-height", imgproc_service_config_get_max_height (self->config),
+                                "output-format", imgproc_service_config_get_output_format (self->config),
+                                "quality", imgproc_service_config_get_quality (self->config),
+                                "strip-metadata", imgproc_service_config_get_strip_metadata (self->config),
+                                "max-bytes", imgproc_service_config_get_max_object_bytes (self->config),
+                                "max-pixels", imgproc_service_config_get_max_pixels (self->config),
+                                NULL);
+}
+
+static void
+imgproc_processor_finalize (GObject *object)
+{
+  ImgprocProcessor *self = IMGPROC_PROCESSOR (object);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->s3);
+  g_clear_object (&self->dynamodb);
+  g_clear_object (&self->guard);
+  g_clear_object (&self->resizer);
+
+  G_OBJECT_CLASS (imgproc_processor_parent_class)->finalize (object);
+}
+
+static void
+imgproc_processor_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ImgprocProcessor *self = IMGPROC_PROCESSOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+    case PROP_S3_CLIENT:
+      g_value_set_object (value, self->s3);
+      break;
+    case PROP_DYNAMODB_CLIENT:
+      g_value_set_object (value, self->dynamodb);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+imgproc_processor_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  ImgprocProcessor *self = IMGPROC_PROCESSOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONFIG:
+      self->config = g_value_dup_object (value);
+      break;
+    case PROP_S3_CLIENT:
+      self->s3 = g_value_dup_object (value);
+      break;
+    case PROP_DYNAMODB_CLIENT:
+      self->dynamodb = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+imgproc_processor_class_init (ImgprocProcessorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = imgproc_processor_constructed;
+  object_class->finalize = imgproc_processor_finalize;
+  object_class->get_property = imgproc_processor_get_property;
+  object_class->set_property = imgproc_processor_set_property;
+
+  /**
+   * ImgprocProcessor:config:
+   *
+   * The validated service configuration: prefixes, renditions, limits,
+   * table, KMS key and Cache-Control.
+   */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL,
+                         IMGPROC_TYPE_SERVICE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * ImgprocProcessor:s3-client:
+   *
+   * The S3 client that reads sources and writes renditions.
+   */
+  properties[PROP_S3_CLIENT] =
+    g_param_spec_object ("s3-client", NULL, NULL,
+                         IMGPROC_TYPE_S3_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * ImgprocProcessor:dynamodb-client:
+   *
+   * The DynamoDB client that records outcomes, or %NULL when no table is
+   * configured.
+   */
+  properties[PROP_DYNAMODB_CLIENT] =
+    g_param_spec_object ("dynamodb-client", NULL, NULL,
+                         IMGPROC_TYPE_DYNAMODB_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+imgproc_processor_init (ImgprocProcessor *self)
+{
+  imgproc_ensure_i18n ();
+}
+
+/**
+ * imgproc_processor_new:
+ * @config: a validated service configuration
+ * @s3: an S3 client
+ * @dynamodb: (nullable): a DynamoDB client, or %NULL to record nothing
+ *
+ * Makes a processor. It builds its guard and resizer from @config once, and
+ * may then process any number of events concurrently.
+ *
+ * Returns: (transfer full): a new processor
+ */
+ImgprocProcessor *
+imgproc_processor_new (ImgprocServiceConfig  *config,
+                       ImgprocS3Client       *s3,
+                       ImgprocDynamodbClient *dynamodb)
+{
+  g_return_val_if_fail (IMGPROC_IS_SERVICE_CONFIG (config), NULL);
+  g_return_val_if_fail (IMGPROC_IS_S3_CLIENT (s3), NULL);
+  g_return_val_if_fail (dynamodb == NULL || IMGPROC_IS_DYNAMODB_CLIENT (dynamodb), NULL);
+
+  return g_object_new (IMGPROC_TYPE_PROCESSOR,
+                       "config", config,
+                       "s3-client", s3,
+                       "dynamodb-client", dynamodb,
+                       NULL);
+}
+
+/* What retrying cannot change is permanent; everything else may pass. */
+static ImgprocOutcome
+classify (const GError *error)
+{
+  if (error->domain == IMGPROC_IMAGE_ERROR)
+    return IMGPROC_OUTCOME_PERMANENT_FAILURE;
+  if (error->domain == IMGPROC_AWS_ERROR &&
+      (error->code == IMGPROC_AWS_ERROR_TOO_LARGE || error->code == IMGPROC_AWS_ERROR_NOT_FOUND))
+    return IMGPROC_OUTCOME_PERMANENT_FAILURE;
+  return IMGPROC_OUTCOME_TRANSIENT_FAILURE;
+}
+
+static double
+elapsed_ms (gint64 from_us,
+            gint64 to_us)
+{
+  return to_us > from_us ? (double) (to_us - from_us) / 1000.0 : 0.0;
+}
+
+static void
+return_result (GTask *task)
+{
+  ProcessData *data = g_task_get_task_data (task);
+  guint64 bytes_in = data->source != NULL ? g_bytes_get_size (data->source) : 0;
+  ImgprocRecordResult *result;
+
+  result = imgproc_record_result_new (data->outcome, IMGPROC_SKIP_REASON_NONE, data->failure,
+                                      data->keys, data->stale, bytes_in, data->bytes_out,
+                                      elapsed_ms (data->started_us, g_get_monotonic_time ()));
+  g_task_return_pointer (task, result, (GDestroyNotify) imgproc_record_result_unref);
+}
+
+static char *
+padded_sequencer (const char *sequencer)
+{
+  g_autofree char *upper = g_ascii_strup (sequencer != NULL ? sequencer : "", -1);
+  gsize len = strlen (upper);
+
+  if (len >= SEQUENCER_DIGITS)
+    return g_steal_pointer (&upper);
+  return g_strdup_printf ("%0*d%s", (int) (SEQUENCER_DIGITS - len), 0, upper);
+}
+
+static void
+set_string (JsonObject *item,
+            const char *name,
+            const char *value)
+{
+  if (value != NULL)
+    json_object_set_member (item, name, imgproc_dynamodb_attribute_new_string (value));
+}
+
+static void
+set_number (JsonObject *item,
+            const char *name,
+            double      value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (text, sizeof text, "%.3f", value);
+  json_object_set_member (item, name, imgproc_dynamodb_attribute_new_number (text));
+}
+
+static JsonObject *
+build_item (ProcessData *data)
+{
+  JsonObject *item = json_object_new ();
+  g_autofree char *sequencer = padded_sequencer (imgproc_object_event_get_sequencer (data->event));
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *updated_at = g_date_time_format_iso8601 (now);
+  JsonArray *renditions = json_array_new ();
+  guint i;
+
+  set_string (item, "source_key", imgproc_object_event_get_key (data->event));
+  set_string (item, "bucket", data->bucket);
+  set_string (item, "etag", imgproc_object_event_get_etag (data->event));
+  set_string (item, "version_id", imgproc_object_event_get_version_id (data->event));
+  set_string (item, "sequencer", sequencer);
+  set_string (item, "status", data->failure == NULL ? "processed" : "failed");
+  set_string (item, "event_name", imgproc_object_event_get_event_name (data->event));
+  set_string (item, "event_time", imgproc_object_event_get_event_time (data->event));
+  set_string (item, "updated_at", updated_at);
+  json_object_set_member (item, "attempts", imgproc_dynamodb_attribute_new_int (data->attempts));
+  json_object_set_member (item, "source_bytes",
+                          imgproc_dynamodb_attribute_new_int (data->source != NULL ? (gint64) g_bytes_get_size (data->source) : 0));
+  set_number (item, "fetch_ms", elapsed_ms (data->started_us, data->fetch_us));
+  set_number (item, "resize_ms", elapsed_ms (data->fetch_us, data->resize_us));
+  set_number (item, "store_ms", elapsed_ms (data->resize_us, data->store_us));
+  set_number (item, "duration_ms", elapsed_ms (data->started_us, g_get_monotonic_time ()));
+
+  for (i = 0; data->failure == NULL && data->renditions != NULL && i < data->renditions->len; i++)
+    {
+      ImgprocRendition *rendition = g_ptr_array_index (data->renditions, i);
+      JsonObject *entry = json_object_new ();
+
+      set_string (entry, "key", g_ptr_array_index (data->keys, i));
+      json_object_set_member (entry, "width", imgproc_dynamodb_attribute_new_int (imgproc_rendition_get_width (rendition)));
+      json_object_set_member (entry, "height", imgproc_dynamodb_attribute_new_int (imgproc_rendition_get_height (rendition)));
+      json_object_set_member (entry, "bytes", imgproc_dynamodb_attribute_new_int ((gint64) imgproc_rendition_get_byte_size (rendition)));
+      set_string (entry, "content_type", imgproc_rendition_get_mime_type (rendition));
+      set_string (entry, "format", imgproc_image_format_get_extension (imgproc_rendition_get_format (rendition)));
+      json_array_add_element (renditions, imgproc_dynamodb_attribute_new_map (entry));
+      json_object_unref (entry);
+    }
+  json_object_set_member (item, "renditions", imgproc_dynamodb_attribute_new_list (renditions));
+  json_array_unref (renditions);
+
+  if (data->failure != NULL)
+    {
+      set_string (item, "error", data->failure->message);
+      set_string (item, "error_code", data->outcome == IMGPROC_OUTCOME_PERMANENT_FAILURE ? "permanent" : "transient");
+    }
+  return item;
+}
+
+static void
+record_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProcessData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = imgproc_dynamodb_client_put_item_finish (IMGPROC_DYNAMODB_CLIENT (source),
+                                                                         result, &error);
+
+  /* With ReturnValues NONE, success may give no object at all. */
+  if (error != NULL)
+    {
+      if (g_error_matches (error, IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_CONDITIONAL_CHECK_FAILED))
+        data->stale = TRUE;
+      else if (data->failure == NULL)
+        {
+          /* Renditions stored but not recorded: retry the whole record. */
+          data->outcome = IMGPROC_OUTCOME_TRANSIENT_FAILURE;
+          data->failure = g_steal_pointer (&error);
+        }
+    }
+  return_result (task);
+}
+
+static void
+record (GTask *task)
+{
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  const char *table = imgproc_service_config_get_table (self->config);
+  g_autoptr(JsonObject) item = NULL;
+  g_autoptr(JsonObject) names = NULL;
+  g_autoptr(JsonObject) values = NULL;
+  g_autofree char *sequencer = NULL;
+
+  /* A transient failure is retried, so it leaves the record alone. */
+  if (self->dynamodb == NULL || *table == '\0' ||
+      data->outcome == IMGPROC_OUTCOME_TRANSIENT_FAILURE)
+    {
+      return_result (task);
+      return;
+    }
+
+  item = build_item (data);
+  names = json_object_new ();
+  json_object_set_string_member (names, "#key", "source_key");
+  json_object_set_string_member (names, "#seq", "sequencer");
+  values = json_object_new ();
+  sequencer = padded_sequencer (imgproc_object_event_get_sequencer (data->event));
+  json_object_set_member (values, ":seq", imgproc_dynamodb_attribute_new_string (sequencer));
+
+  imgproc_dynamodb_client_put_item_async (self->dynamodb, table, item,
+                                          "attribute_not_exists(#key) OR #seq <= :seq",
+                                          names, values, IMGPROC_DYNAMODB_RETURN_VALUES_NONE,
+                                          g_task_get_cancellable (task), record_done,
+                                          g_object_ref (task));
+}
+
+static void
+fail (GTask  *task,
+      GError *error)
+{
+  ProcessData *data = g_task_get_task_data (task);
+
+  data->outcome = classify (error);
+  data->failure = error;
+  record (task);
+}
+
+static void put_next (GTask *task);
+
+static void
+put_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProcessData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autofree char *etag = imgproc_s3_client_put_object_finish (IMGPROC_S3_CLIENT (source), result, &error);
+
+  if (error != NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  data->bytes_out += imgproc_rendition_get_byte_size (g_ptr_array_index (data->renditions, data->next_put));
+  data->next_put++;
+  put_next (task);
+}
+
+static void
+put_next (GTask *task)
+{
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  ImgprocRendition *rendition;
+  g_autoptr(ImgprocS3PutOptions) options = NULL;
+  const char *kms_key_id, *etag, *sequencer;
+
+  if (data->next_put >= data->renditions->len)
+    {
+      data->store_us = g_get_monotonic_time ();
+      data->outcome = IMGPROC_OUTCOME_SUCCESS;
+      record (task);
+      return;
+    }
+
+  rendition = g_ptr_array_index (data->renditions, data->next_put);
+  options = imgproc_s3_put_options_new ();
+  imgproc_s3_put_options_set_cache_control (options, imgproc_service_config_get_cache_control (self->config));
+  imgproc_s3_put_options_add_metadata (options, "source-key", imgproc_object_event_get_key (data->event));
+  etag = imgproc_object_event_get_etag (data->event);
+  if (etag != NULL)
+    imgproc_s3_put_options_add_metadata (options, "source-etag", etag);
+  sequencer = imgproc_object_event_get_sequencer (data->event);
+  if (sequencer != NULL)
+    imgproc_s3_put_options_add_metadata (options, "source-sequencer", sequencer);
+  kms_key_id = imgproc_service_config_get_kms_key_id (self->config);
+  if (*kms_key_id != '\0')
+    imgproc_s3_put_options_set_sse_kms (options, TRUE, kms_key_id);
+
+  imgproc_s3_client_put_object_async (self->s3, data->bucket, g_ptr_array_index (data->keys, data->next_put),
+                                      imgproc_rendition_get_bytes (rendition),
+                                      imgproc_rendition_get_mime_type (rendition), options,
+                                      g_task_get_cancellable (task), put_done, g_object_ref (task));
+}
+
+static void
+resize_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  guint i;
+
+  data->renditions = imgproc_resizer_process_finish (IMGPROC_RESIZER (source), result, &error);
+  data->resize_us = g_get_monotonic_time ();
+  if (data->renditions == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+
+  data->keys = g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; i < data->renditions->len; i++)
+    {
+      ImgprocRendition *rendition = g_ptr_array_index (data->renditions, i);
+
+      g_ptr_array_add (data->keys,
+                       imgproc_guard_rendition_key (self->guard, data->relative_key,
+                                                    imgproc_rendition_get_target_width (rendition),
+                                                    imgproc_rendition_get_format (rendition)));
+    }
+  put_next (task);
+}
+
+static void
+fetch_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  g_autoptr(ImgprocS3ObjectInfo) info = NULL;
+  GError *error = NULL;
+
+  data->source = imgproc_s3_client_get_object_finish (IMGPROC_S3_CLIENT (source), result, &info, &error);
+  data->fetch_us = g_get_monotonic_time ();
+  if (data->source == NULL)
+    {
+      fail (task, error);
+      return;
+    }
+  imgproc_resizer_process_async (self->resizer, data->source, g_task_get_cancellable (task),
+                                 resize_done, g_object_ref (task));
+}
+
+/**
+ * imgproc_processor_process_async:
+ * @self: a processor
+ * @event: an object event
+ * @attempts: how many times the message was delivered (its SQS receive
+ *   count), recorded with the outcome
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the result
+ * @user_data: data for @callback
+ *
+ * Processes one object event: the guard (a skipped event ends here); GetObject
+ * within `max-object-bytes` (an event announcing a larger object fails
+ * before any download); one decode into every rendition; PutObject of each
+ * at `<destination-prefix><width>/<relative key>.<ext>` with Content-Type,
+ * Cache-Control, `x-amz-meta-source-key`, `-source-etag`, `-source-sequencer`
+ * and SSE-KMS when a key is configured; then the DynamoDB record described at
+ * the top of imgproc-processor.c. Renditions go to the configured bucket, or
+ * the event's when none is.
+ */
+void
+imgproc_processor_process_async (ImgprocProcessor         *self,
+                                 ImgprocObjectEvent       *event,
+                                 guint                     attempts,
+                                 GCancellable             *cancellable,
+                                 GAsyncReadyCallback       callback,
+                                 gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ProcessData *data;
+  ImgprocSkipReason reason;
+  const char *bucket;
+  gint64 size;
+
+  g_return_if_fail (IMGPROC_IS_PROCESSOR (self));
+  g_return_if_fail (event != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, imgproc_processor_process_async);
+  data = g_new0 (ProcessData, 1);
+  data->event = imgproc_object_event_ref (event);
+  data->attempts = attempts;
+  data->started_us = g_get_monotonic_time ();
+  data->outcome = IMGPROC_OUTCOME_TRANSIENT_FAILURE;
+  g_task_set_task_data (task, data, (GDestroyNotify) process_data_free);
+
+  reason = imgproc_guard_check (self->guard, event, &data->relative_key);
+  if (reason != IMGPROC_SKIP_REASON_NONE)
+    {
+      g_task_return_pointer (task,
+                             imgproc_record_result_new (IMGPROC_OUTCOME_SKIPPED, reason, NULL, NULL,
+                                                        FALSE, 0, 0,
+                                                        elapsed_ms (data->started_us, g_get_monotonic_time ())),
+                             (GDestroyNotify) imgproc_record_result_unref);
+      return;
+    }
+
+  bucket = imgproc_service_config_get_bucket (self->config);
+  data->bucket = *bucket != '\0' ? bucket : imgproc_object_event_get_bucket (event);
+
+  size = imgproc_object_event_get_size (event);
+  if (size >= 0 && (guint64) size > imgproc_service_config_get_max_object_bytes (self->config))
+    {
+      fail (task,
+            g_error_new (IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TOO_LARGE,
+                         _("The object is %" G_GINT64_FORMAT " bytes, more than max-object-bytes (%" G_GUINT64_FORMAT ")"),
+                         size, imgproc_service_config_get_max_object_bytes (self->config)));
+      return;
+    }
+
+  imgproc_s3_client_get_object_async (self->s3, imgproc_object_event_get_bucket (event),
+                                      imgproc_object_event_get_key (event),
+                                      imgproc_service_config_get_max_object_bytes (self->config),
+                                      cancellable, fetch_done, g_steal_pointer (&task));
+}
+
+/**
+ * imgproc_processor_process_finish:
+ * @self: a processor
+ * @result: the result given to the callback
+ *
+ * Finishes [method@Imgproc.Processor.process_async]. Failures are outcomes,
+ * not errors: read them from the result.
+ *
+ * Returns: (transfer full): the record result
+ */
+ImgprocRecordResult *
+imgproc_processor_process_finish (ImgprocProcessor *self,
+                                  GAsyncResult     *result)
+{
+  g_return_val_if_fail (IMGPROC_IS_PROCESSOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}

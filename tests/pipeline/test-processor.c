@@ -1,0 +1,409 @@
+/* Tests of ImgprocProcessor against a loopback server that plays S3 and
+ * DynamoDB: every outcome, the rendition keys and the DynamoDB item. */
+#include "config.h"
+
+#include "imgproc.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+typedef struct {
+  SoupServer *server;
+  GHashTable *objects;
+  GPtrArray *puts;
+  GPtrArray *items;
+  guint gets;
+  guint dynamodb_status;
+  ImgprocProcessor *processor;
+  ImgprocServiceConfig *config;
+} Fixture;
+
+typedef struct {
+  char *path;
+  char *content_type;
+  char *source_key;
+  gsize size;
+} Put;
+
+static void
+put_free (Put *put)
+{
+  g_free (put->path);
+  g_free (put->content_type);
+  g_free (put->source_key);
+  g_free (put);
+}
+
+static void
+handle (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *target = soup_message_headers_get_one (request, "X-Amz-Target");
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  if (target != NULL && g_str_has_suffix (target, ".PutItem"))
+    {
+      if (fixture->dynamodb_status == 400)
+        {
+          static const char reply[] =
+            "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+            "\"message\":\"The conditional request failed\"}";
+          soup_server_message_set_status (msg, 400, NULL);
+          soup_server_message_set_response (msg, "application/x-amz-json-1.0", SOUP_MEMORY_STATIC,
+                                            reply, strlen (reply));
+          return;
+        }
+      if (fixture->dynamodb_status == 500)
+        {
+          static const char reply[] = "{\"__type\":\"InternalServerError\",\"message\":\"down\"}";
+          soup_server_message_set_status (msg, 500, NULL);
+          soup_server_message_set_response (msg, "application/x-amz-json-1.0", SOUP_MEMORY_STATIC,
+                                            reply, strlen (reply));
+          return;
+        }
+      g_ptr_array_add (fixture->items, g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)));
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/x-amz-json-1.0", SOUP_MEMORY_STATIC, "{}", 2);
+      return;
+    }
+
+  if (g_str_equal (method, "GET"))
+    {
+      GBytes *object = g_hash_table_lookup (fixture->objects, path);
+
+      fixture->gets++;
+      if (object == NULL)
+        {
+          static const char reply[] =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code>"
+            "<Message>The specified key does not exist.</Message><RequestId>1</RequestId></Error>";
+          soup_server_message_set_status (msg, 404, NULL);
+          soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC, reply, strlen (reply));
+          return;
+        }
+      soup_message_headers_replace (response, "ETag", "\"0123456789abcdef\"");
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (object, NULL), g_bytes_get_size (object));
+      return;
+    }
+
+  if (g_str_equal (method, "PUT"))
+    {
+      Put *put = g_new0 (Put, 1);
+
+      put->path = g_strdup (path);
+      put->content_type = g_strdup (soup_message_headers_get_one (request, "Content-Type"));
+      put->source_key = g_strdup (soup_message_headers_get_one (request, "x-amz-meta-source-key"));
+      put->size = g_bytes_get_size (body);
+      g_ptr_array_add (fixture->puts, put);
+      soup_message_headers_replace (response, "ETag", "\"feedface\"");
+      soup_server_message_set_status (msg, 200, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, 400, NULL);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImgprocAwsConfig) aws = NULL;
+  g_autoptr(ImgprocCredentialsProvider) credentials = NULL;
+  g_autoptr(ImgprocS3Client) s3 = NULL;
+  g_autoptr(ImgprocDynamodbClient) dynamodb = NULL;
+  g_autofree char *endpoint = NULL;
+  GSList *uris;
+
+  fixture->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  fixture->puts = g_ptr_array_new_with_free_func ((GDestroyNotify) put_free);
+  fixture->items = g_ptr_array_new_with_free_func (g_free);
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, NULL, handle, fixture, NULL);
+  g_assert_true (soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  endpoint = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_setenv ("AWS_ENDPOINT_URL", endpoint, TRUE);
+  g_setenv ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", TRUE);
+  g_unsetenv ("AWS_SESSION_TOKEN");
+  g_setenv ("AWS_MAX_ATTEMPTS", "1", TRUE);
+  g_setenv ("AWS_CONFIG_FILE", "/nonexistent/imgproc-test", TRUE);
+  g_setenv ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/imgproc-test", TRUE);
+
+  fixture->config = imgproc_service_config_new ();
+  g_assert_true (imgproc_service_config_set (fixture->config, "widths", "320,160",
+                                             IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL));
+  g_assert_true (imgproc_service_config_set (fixture->config, "format", "jpeg",
+                                             IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL));
+  g_assert_true (imgproc_service_config_set (fixture->config, "table", "images",
+                                             IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL));
+  g_assert_true (imgproc_service_config_set (fixture->config, "max-object-bytes", "20000000",
+                                             IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL));
+  g_assert_true (imgproc_service_config_validate (fixture->config, IMGPROC_SERVICE_MODE_LAMBDA, NULL));
+
+  aws = imgproc_aws_config_new ("us-east-1");
+  credentials = imgproc_environment_credentials_provider_new ();
+  s3 = imgproc_s3_client_new (aws, credentials);
+  dynamodb = imgproc_dynamodb_client_new (aws, credentials);
+  fixture->processor = imgproc_processor_new (fixture->config, s3, dynamodb);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->processor);
+  g_clear_object (&fixture->config);
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  g_hash_table_unref (fixture->objects);
+  g_ptr_array_unref (fixture->puts);
+  g_ptr_array_unref (fixture->items);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+add_object (Fixture    *fixture,
+            const char *path,
+            GBytes     *bytes)
+{
+  g_hash_table_replace (fixture->objects, g_strdup (path), g_bytes_ref (bytes));
+}
+
+static GBytes *
+load_image (const char *name)
+{
+  const char *dir = g_getenv ("IMGPROC_TESTDATA");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (dir == NULL)
+    dir = "../shared/testdata";
+  path = g_build_filename (dir, "images", name, NULL);
+  if (!g_file_get_contents (path, &contents, &length, &error))
+    return NULL;
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+done (GObject      *source,
+      GAsyncResult *result,
+      gpointer      user_data)
+{
+  ImgprocRecordResult **out = user_data;
+
+  *out = imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result);
+}
+
+static ImgprocRecordResult *
+process (Fixture    *fixture,
+         const char *key,
+         gint64      size,
+         const char *sequencer)
+{
+  g_autoptr(ImgprocObjectEvent) event =
+    imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_CREATED, IMGPROC_EVENT_ORIGIN_S3,
+                              "ObjectCreated:Put", "media", key, size, "0123456789abcdef",
+                              sequencer, NULL, "2026-11-26T19:00:00.000Z");
+  ImgprocRecordResult *result = NULL;
+
+  imgproc_processor_process_async (fixture->processor, event, 2, NULL, done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return result;
+}
+
+static JsonObject *
+parse_item (JsonParser *parser,
+            const char *text)
+{
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "Item");
+}
+
+static const char *
+item_string (JsonObject *item,
+             const char *name)
+{
+  return json_object_get_string_member (json_object_get_object_member (item, name), "S");
+}
+
+static void
+test_success (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GBytes) image = load_image ("flower-2268x1512.png");
+  g_autoptr(ImgprocRecordResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char * const *keys;
+  JsonObject *item;
+  Put *put;
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no flower-2268x1512.png");
+      return;
+    }
+  add_object (fixture, "/media/uploads/a b/flower+1.PNG", image);
+  result = process (fixture, "uploads/a b/flower+1.PNG", (gint64) g_bytes_get_size (image), "0063280A82D9E2001C");
+
+  if (imgproc_record_result_get_error (result) != NULL)
+    g_test_message ("%s", imgproc_record_result_get_error (result)->message);
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_SUCCESS);
+  g_assert_true (imgproc_record_result_is_acknowledged (result));
+  g_assert_false (imgproc_record_result_get_stale (result));
+  keys = imgproc_record_result_get_rendition_keys (result);
+  g_assert_cmpuint (g_strv_length ((char **) keys), ==, 2);
+  g_assert_cmpstr (keys[0], ==, "processed/320/a b/flower+1.jpg");
+  g_assert_cmpstr (keys[1], ==, "processed/160/a b/flower+1.jpg");
+  g_assert_cmpuint (imgproc_record_result_get_bytes_in (result), ==, g_bytes_get_size (image));
+  g_assert_cmpuint (imgproc_record_result_get_bytes_out (result), >, 0);
+
+  g_assert_cmpuint (fixture->puts->len, ==, 2);
+  put = g_ptr_array_index (fixture->puts, 0);
+  g_assert_cmpstr (put->path, ==, "/media/processed/320/a b/flower+1.jpg");
+  g_assert_cmpstr (put->content_type, ==, "image/jpeg");
+  g_assert_cmpstr (put->source_key, ==, "uploads/a b/flower+1.PNG");
+
+  g_assert_cmpuint (fixture->items->len, ==, 1);
+  item = parse_item (parser, g_ptr_array_index (fixture->items, 0));
+  g_assert_cmpstr (item_string (item, "source_key"), ==, "uploads/a b/flower+1.PNG");
+  g_assert_cmpstr (item_string (item, "status"), ==, "processed");
+  g_assert_cmpstr (item_string (item, "bucket"), ==, "media");
+  g_assert_cmpstr (item_string (item, "sequencer"), ==, "000000000000000063280A82D9E2001C");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "attempts"), "N"), ==, "2");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (item, "renditions"), "L")), ==, 2);
+}
+
+static void
+test_skipped (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(ImgprocRecordResult) result = process (fixture, "processed/320/a.jpg", 10, NULL);
+
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_SKIPPED);
+  g_assert_cmpint (imgproc_record_result_get_skip_reason (result), ==,
+                   IMGPROC_SKIP_REASON_UNDER_DESTINATION_PREFIX);
+  g_assert_true (imgproc_record_result_is_acknowledged (result));
+  g_assert_cmpuint (fixture->gets, ==, 0);
+  g_assert_cmpuint (fixture->items->len, ==, 0);
+}
+
+static void
+test_corrupt (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GBytes) junk = g_bytes_new_static ("\xff\xd8\xff\xe0 this is not a JPEG at all", 32);
+  g_autoptr(ImgprocRecordResult) result = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *item;
+
+  add_object (fixture, "/media/uploads/bad.jpg", junk);
+  result = process (fixture, "uploads/bad.jpg", 32, "01");
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_PERMANENT_FAILURE);
+  g_assert_false (imgproc_record_result_is_acknowledged (result));
+  g_assert_true (imgproc_record_result_get_error (result)->domain == IMGPROC_IMAGE_ERROR);
+  g_assert_cmpuint (fixture->puts->len, ==, 0);
+  g_assert_cmpuint (fixture->items->len, ==, 1);
+  item = parse_item (parser, g_ptr_array_index (fixture->items, 0));
+  g_assert_cmpstr (item_string (item, "status"), ==, "failed");
+  g_assert_cmpstr (item_string (item, "error_code"), ==, "permanent");
+  g_assert_nonnull (item_string (item, "error"));
+}
+
+static void
+test_too_large (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(ImgprocRecordResult) result = process (fixture, "uploads/huge.jpg", 999999999, NULL);
+
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_PERMANENT_FAILURE);
+  g_assert_error (imgproc_record_result_get_error (result), IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TOO_LARGE);
+  g_assert_cmpuint (fixture->gets, ==, 0);
+  g_assert_cmpuint (fixture->items->len, ==, 1);
+}
+
+static void
+test_missing (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(ImgprocRecordResult) result = process (fixture, "uploads/gone.jpg", 10, NULL);
+
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_PERMANENT_FAILURE);
+  g_assert_error (imgproc_record_result_get_error (result), IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_NOT_FOUND);
+  g_assert_cmpuint (fixture->gets, ==, 1);
+}
+
+static void
+test_stale (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GBytes) image = load_image ("flower-2268x1512.png");
+  g_autoptr(ImgprocRecordResult) result = NULL;
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no flower-2268x1512.png");
+      return;
+    }
+  fixture->dynamodb_status = 400;
+  add_object (fixture, "/media/uploads/old.png", image);
+  result = process (fixture, "uploads/old.png", -1, "0A");
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_SUCCESS);
+  g_assert_true (imgproc_record_result_get_stale (result));
+}
+
+static void
+test_record_unavailable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) image = load_image ("flower-2268x1512.png");
+  g_autoptr(ImgprocRecordResult) result = NULL;
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no flower-2268x1512.png");
+      return;
+    }
+  fixture->dynamodb_status = 500;
+  add_object (fixture, "/media/uploads/x.png", image);
+  result = process (fixture, "uploads/x.png", -1, "0B");
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_TRANSIENT_FAILURE);
+  g_assert_false (imgproc_record_result_is_acknowledged (result));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/processor/success", test_success);
+  ADD ("/processor/skipped", test_skipped);
+  ADD ("/processor/corrupt", test_corrupt);
+  ADD ("/processor/too-large", test_too_large);
+  ADD ("/processor/missing", test_missing);
+  ADD ("/processor/stale", test_stale);
+  ADD ("/processor/record-unavailable", test_record_unavailable);
+#undef ADD
+
+  return g_test_run ();
+}
