@@ -101,6 +101,7 @@ role_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   g_autofree char *role = NULL;
   g_autofree char *path = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
   char *newline;
 
@@ -124,9 +125,9 @@ role_cb (GObject      *source,
     }
 
   path = g_strconcat (CREDENTIALS_PATH, role, NULL);
-  imgproc_imds_client_get_async (IMGPROC_IMDS_CLIENT (source), path,
-                                 g_task_get_cancellable (task), credentials_cb,
-                                 g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  imgproc_imds_client_get_async (IMGPROC_IMDS_CLIENT (source), path, cancellable,
+                                 credentials_cb, g_steal_pointer (&task));
 }
 
 static void

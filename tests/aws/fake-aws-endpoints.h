@@ -1,0 +1,44 @@
+/* Loopback stand-ins for the credential endpoints: EC2 instance metadata
+ * (IMDSv2), the container credentials endpoint and STS
+ * AssumeRoleWithWebIdentity, answering as the real ones do. The server runs
+ * in its own thread, so that synchronous loads can reach it. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FakeAwsEndpoints FakeAwsEndpoints;
+
+FakeAwsEndpoints *fake_aws_endpoints_new (void);
+void fake_aws_endpoints_free (FakeAwsEndpoints *self);
+
+/* http://127.0.0.1:PORT, without a trailing slash */
+const char *fake_aws_endpoints_get_url (FakeAwsEndpoints *self);
+
+/* IMDS: the role ("" for none) and region served; rotating the token makes
+ * every token handed out so far answer 401. */
+void fake_aws_endpoints_set_imds_role (FakeAwsEndpoints *self,
+                                       const char       *role);
+void fake_aws_endpoints_rotate_imds_token (FakeAwsEndpoints *self);
+guint fake_aws_endpoints_get_imds_token_puts (FakeAwsEndpoints *self);
+guint fake_aws_endpoints_get_imds_unauthorized (FakeAwsEndpoints *self);
+guint fake_aws_endpoints_get_requests (FakeAwsEndpoints *self);
+
+/* Container: the Authorization value required at /container/creds. */
+void fake_aws_endpoints_set_container_authorization (FakeAwsEndpoints *self,
+                                                     const char       *authorization);
+
+/* STS: the web identity token last received; an error code to answer with
+ * instead of credentials (NULL for success). */
+char *fake_aws_endpoints_get_last_web_identity_token (FakeAwsEndpoints *self);
+char *fake_aws_endpoints_get_last_role_arn (FakeAwsEndpoints *self);
+void fake_aws_endpoints_set_sts_error (FakeAwsEndpoints *self,
+                                       const char       *code);
+
+#define FAKE_SECRET "fakeSecret/Key+ThatMustNotLeak0123456789"
+#define FAKE_TOKEN "fakeSessionTokenThatMustNotLeak/+=="
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeAwsEndpoints, fake_aws_endpoints_free)
+
+G_END_DECLS
