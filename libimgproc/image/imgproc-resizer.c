@@ -907,8 +907,11 @@ process_data (ImgprocResizer  *self,
  * A damaged or unsupported input gives an error, never a partial rendition.
  * @cancellable is checked between the stages (decode, resample, encode).
  *
- * Returns: (transfer full) (element-type ImgprocRendition): the renditions,
- *   or %NULL with @error set
+ * The array owns its renditions (it frees them with itself), hence the
+ * container transfer: unreffing the array is all a caller does.
+ *
+ * Returns: (transfer container) (element-type ImgprocRendition): the
+ *   renditions, or %NULL with @error set
  */
 GPtrArray *
 imgproc_resizer_process (ImgprocResizer  *self,
@@ -982,8 +985,8 @@ imgproc_resizer_process_async (ImgprocResizer      *self,
  *
  * Finishes [method@Imgproc.Resizer.process_async].
  *
- * Returns: (transfer full) (element-type ImgprocRendition): the renditions,
- *   or %NULL with @error set
+ * Returns: (transfer container) (element-type ImgprocRendition): the
+ *   renditions, or %NULL with @error set; unref the array when done
  */
 GPtrArray *
 imgproc_resizer_process_finish (ImgprocResizer  *self,

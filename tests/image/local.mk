@@ -15,6 +15,6 @@ tests_image_test_resizer_CFLAGS = $(test_cflags)
 tests_image_test_resizer_LDADD = $(test_ldadd)
 
 if HAVE_INTROSPECTION
-TESTS += tests/image/test-resizer.py
+TESTS += tests/image/test-resizer-gi.py
 endif
-EXTRA_DIST += tests/image/test-resizer.py
+EXTRA_DIST += tests/image/test-resizer-gi.py
