@@ -10,3 +10,9 @@ service_imgproc_SOURCES = \
 	service/imgproc-resize-command.c
 service_imgproc_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(PIXBUF_CFLAGS) $(JSON_CFLAGS)
 service_imgproc_LDADD = libimgproc/libimgproc.la $(GLIB_LIBS) $(JSON_LIBS)
+
+# The service: SQS daemon on hosts, custom runtime on Lambda.
+bin_PROGRAMS += service/imgproc-service
+service_imgproc_service_SOURCES = service/imgproc-service.c
+service_imgproc_service_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(SOUP_CFLAGS) $(JSON_CFLAGS) $(PIXBUF_CFLAGS)
+service_imgproc_service_LDADD = libimgproc/libimgproc.la $(GLIB_LIBS) $(JSON_LIBS)

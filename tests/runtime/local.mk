@@ -33,3 +33,7 @@ TESTS += tests/runtime/test-fake-runtime-api.sh
 EXTRA_DIST += \
 	tests/runtime/fake-runtime-api.py \
 	tests/runtime/test-fake-runtime-api.sh
+
+# imgproc-service in Lambda mode against the standalone Runtime API.
+TESTS += tests/runtime/test-lambda-service.sh
+EXTRA_DIST += tests/runtime/test-lambda-service.sh

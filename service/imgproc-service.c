@@ -1,0 +1,621 @@
+/* imgproc-service: the pipeline as a Lambda custom runtime or as an SQS
+ * daemon for hosts. Configuration, clients and the processor are made once;
+ * then every message goes through the same per-message code in both modes. */
+#include "config.h"
+
+#include <imgproc.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define LOG_DOMAIN "imgproc-service"
+/* What an invocation keeps back from its deadline to answer in time. */
+#define DEADLINE_MARGIN_MS 1500
+#define RECEIVE_WAIT_SECONDS 20
+#define MAX_RECEIVE 10
+
+typedef struct {
+  ImgprocServiceConfig *config;
+  ImgprocEventParser *parser;
+  ImgprocProcessor *processor;
+  ImgprocMetrics *metrics;
+  ImgprocSqsClient *sqs;
+} Service;
+
+typedef void (*MessageDone) (ImgprocQueueMessage *message,
+                             gboolean             acknowledged,
+                             gpointer             user_data);
+
+typedef struct {
+  Service *service;
+  ImgprocQueueMessage *message;
+  guint pending;
+  gboolean failed;
+  MessageDone done;
+  gpointer user_data;
+} MessageJob;
+
+typedef struct {
+  MessageJob *job;
+  ImgprocObjectEvent *event;
+} RecordJob;
+
+static const char *
+outcome_name (ImgprocOutcome outcome)
+{
+  switch (outcome)
+    {
+    case IMGPROC_OUTCOME_SUCCESS:
+      return "success";
+    case IMGPROC_OUTCOME_SKIPPED:
+      return "skipped";
+    case IMGPROC_OUTCOME_PERMANENT_FAILURE:
+      return "permanent-failure";
+    case IMGPROC_OUTCOME_TRANSIENT_FAILURE:
+    default:
+      return "transient-failure";
+    }
+}
+
+static void
+message_job_finish (MessageJob *job)
+{
+  job->done (job->message, !job->failed, job->user_data);
+  imgproc_queue_message_unref (job->message);
+  g_free (job);
+}
+
+static void
+record_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RecordJob *record_job = user_data;
+  MessageJob *job = record_job->job;
+  g_autoptr(ImgprocObjectEvent) event = record_job->event;
+  g_autoptr(ImgprocRecordResult) record = imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result);
+  ImgprocOutcome outcome = imgproc_record_result_get_outcome (record);
+  const GError *error = imgproc_record_result_get_error (record);
+  const char *key = imgproc_object_event_get_key (event) != NULL ? imgproc_object_event_get_key (event)
+                                                           : imgproc_object_event_get_bucket (event);
+  g_autofree char *duration = g_strdup_printf ("%.1f", imgproc_record_result_get_duration_ms (record));
+
+  switch (outcome)
+    {
+    case IMGPROC_OUTCOME_SUCCESS:
+      imgproc_metrics_add_processed (job->service->metrics, imgproc_record_result_get_duration_ms (record),
+                                     imgproc_record_result_get_bytes_in (record),
+                                     imgproc_record_result_get_bytes_out (record));
+      break;
+    case IMGPROC_OUTCOME_SKIPPED:
+      imgproc_metrics_add_skipped (job->service->metrics);
+      break;
+    default:
+      imgproc_metrics_add_failure (job->service->metrics, imgproc_record_result_get_duration_ms (record));
+      job->failed = TRUE;
+    }
+
+  g_log_structured (LOG_DOMAIN, error != NULL ? G_LOG_LEVEL_WARNING : G_LOG_LEVEL_INFO,
+                    "IMGPROC_MESSAGE_ID", imgproc_queue_message_get_message_id (job->message) != NULL ?
+                                          imgproc_queue_message_get_message_id (job->message) : "",
+                    "IMGPROC_OUTCOME", outcome_name (outcome),
+                    "IMGPROC_DURATION_MS", duration,
+                    "MESSAGE", "%s: %s%s%s", key, outcome_name (outcome),
+                    outcome == IMGPROC_OUTCOME_SKIPPED ? " — " : (error != NULL ? " — " : ""),
+                    outcome == IMGPROC_OUTCOME_SKIPPED ?
+                      imgproc_skip_reason_describe (imgproc_record_result_get_skip_reason (record)) :
+                      (error != NULL ? error->message : ""));
+
+  g_free (record_job);
+  if (--job->pending == 0)
+    message_job_finish (job);
+}
+
+/* Parses one message and processes its records concurrently; calls @done
+ * once, with whether the message may be acknowledged. */
+static void
+process_message (Service             *service,
+                 ImgprocQueueMessage *message,
+                 GCancellable        *cancellable,
+                 MessageDone          done,
+                 gpointer             user_data)
+{
+  MessageJob *job = g_new0 (MessageJob, 1);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  job->service = service;
+  job->message = imgproc_queue_message_ref (message);
+  job->done = done;
+  job->user_data = user_data;
+
+  events = imgproc_event_parser_parse_message (service->parser, imgproc_queue_message_get_body (message),
+                                               -1, &error);
+  if (events == NULL)
+    {
+      /* Not acknowledged: after maxReceiveCount it lands in the DLQ, where
+       * someone can look at it. */
+      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                        "IMGPROC_MESSAGE_ID", imgproc_queue_message_get_message_id (message) != NULL ?
+                                              imgproc_queue_message_get_message_id (message) : "",
+                        "MESSAGE", "%s", error->message);
+      imgproc_metrics_add_failure (service->metrics, -1);
+      job->failed = TRUE;
+      message_job_finish (job);
+      return;
+    }
+
+  job->pending = events->len + 1;
+  for (i = 0; i < events->len; i++)
+    {
+      ImgprocObjectEvent *event = g_ptr_array_index (events, i);
+      RecordJob *record = g_new0 (RecordJob, 1);
+
+      record->job = job;
+      record->event = imgproc_object_event_ref (event);
+      imgproc_processor_process_async (service->processor, event,
+                                       imgproc_queue_message_get_receive_count (message),
+                                       cancellable, record_done, record);
+    }
+  if (--job->pending == 0)
+    message_job_finish (job);
+}
+
+typedef struct {
+  GMainLoop *loop;
+  ImgprocBatchResponse *response;
+  guint pending;
+  guint failed;
+} Batch;
+
+static void
+lambda_message_done (ImgprocQueueMessage *message,
+                     gboolean             acknowledged,
+                     gpointer             user_data)
+{
+  Batch *batch = user_data;
+
+  if (!acknowledged)
+    {
+      batch->failed++;
+      if (imgproc_queue_message_get_message_id (message) != NULL)
+        imgproc_batch_response_add_failure (batch->response, imgproc_queue_message_get_message_id (message));
+    }
+  if (--batch->pending == 0)
+    g_main_loop_quit (batch->loop);
+}
+
+static gboolean
+cancel_on_deadline (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_invocation (Service              *service,
+                   ImgprocLambdaRuntime *runtime,
+                   ImgprocInvocation    *invocation)
+{
+  GBytes *event = imgproc_invocation_get_event (invocation);
+  const char *request_id = imgproc_invocation_get_request_id (invocation);
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *emf = NULL;
+  ImgprocLambdaEventKind kind = IMGPROC_LAMBDA_EVENT_KIND_SQS_BATCH;
+  Batch batch = { 0 };
+  gint64 remaining = imgproc_invocation_get_remaining_ms (invocation);
+  guint timeout_id = 0;
+  guint i;
+
+  messages = imgproc_event_parser_parse_lambda_event (service->parser, g_bytes_get_data (event, NULL),
+                                                      (gssize) g_bytes_get_size (event), &kind, &error);
+  if (messages == NULL)
+    {
+      g_autoptr(GError) post_error = NULL;
+
+      g_warning ("%s", error->message);
+      if (!imgproc_lambda_runtime_report_error_sync (runtime, request_id, "Runtime.InvalidEvent",
+                                                     error->message, NULL, &post_error))
+        g_warning ("%s", post_error->message);
+      return;
+    }
+
+  batch.loop = g_main_loop_new (NULL, FALSE);
+  batch.response = imgproc_batch_response_new ();
+  batch.pending = messages->len + 1;
+
+  if (remaining != G_MAXINT64)
+    timeout_id = g_timeout_add (remaining > DEADLINE_MARGIN_MS ? (guint) (remaining - DEADLINE_MARGIN_MS) : 0,
+                                cancel_on_deadline, cancellable);
+
+  for (i = 0; i < messages->len; i++)
+    {
+      ImgprocQueueMessage *message = g_ptr_array_index (messages, i);
+
+      /* Too little time left: report the message as failed rather than
+       * start work that the deadline would cut. */
+      if (g_cancellable_is_cancelled (cancellable) ||
+          imgproc_invocation_get_remaining_ms (invocation) < DEADLINE_MARGIN_MS)
+        {
+          lambda_message_done (message, FALSE, &batch);
+          continue;
+        }
+      process_message (service, message, cancellable, lambda_message_done, &batch);
+    }
+  if (--batch.pending > 0)
+    g_main_loop_run (batch.loop);
+  if (timeout_id != 0 && !g_cancellable_is_cancelled (cancellable))
+    g_source_remove (timeout_id);
+
+  emf = imgproc_metrics_flush_emf (service->metrics, g_get_real_time () / 1000, request_id);
+  if (emf != NULL && imgproc_service_config_get_metrics (service->config))
+    {
+      fputs (emf, stdout);
+      fflush (stdout);
+    }
+
+  if (kind == IMGPROC_LAMBDA_EVENT_KIND_DIRECT && batch.failed > 0)
+    {
+      if (!imgproc_lambda_runtime_report_error_sync (runtime, request_id, "Runtime.RecordFailed",
+                                                     _("A record of the event could not be processed"),
+                                                     NULL, &error))
+        g_warning ("%s", error->message);
+    }
+  else
+    {
+      body = imgproc_batch_response_to_bytes (batch.response);
+      if (!imgproc_lambda_runtime_respond_sync (runtime, request_id, body, "application/json", NULL, &error))
+        g_warning ("%s", error->message);
+    }
+
+  g_main_loop_unref (batch.loop);
+  g_object_unref (batch.response);
+}
+
+static int
+run_lambda (Service              *service,
+            ImgprocLambdaRuntime *runtime)
+{
+  guint failures = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ImgprocInvocation) invocation = imgproc_lambda_runtime_next_sync (runtime, NULL, &error);
+
+      if (invocation == NULL)
+        {
+          g_warning ("%s", error->message);
+          /* As aws-lambda-cpp does: three failures in a row end the runtime. */
+          if (g_error_matches (error, IMGPROC_RUNTIME_ERROR, IMGPROC_RUNTIME_ERROR_CONTAINER) ||
+              ++failures >= 3)
+            return EXIT_FAILURE;
+          continue;
+        }
+      failures = 0;
+      imgproc_log_set_request_id (imgproc_invocation_get_request_id (invocation));
+      handle_invocation (service, runtime, invocation);
+      imgproc_log_set_request_id (NULL);
+    }
+}
+
+typedef struct {
+  Service *service;
+  GMainLoop *loop;
+  GCancellable *receiving;
+  GCancellable *working;
+  guint in_flight;
+  gboolean receive_pending;
+  gboolean stopping;
+  gboolean once;
+  gboolean drained;
+  guint grace_id;
+} Daemon;
+
+static void daemon_receive (Daemon *daemon);
+
+static void
+daemon_check_exit (Daemon *daemon)
+{
+  if (daemon->in_flight == 0 && !daemon->receive_pending &&
+      (daemon->stopping || (daemon->once && daemon->drained)))
+    g_main_loop_quit (daemon->loop);
+}
+
+static void
+daemon_message_done (ImgprocQueueMessage *message,
+                     gboolean             acknowledged,
+                     gpointer             user_data)
+{
+  Daemon *daemon = user_data;
+  Service *service = daemon->service;
+  const char *queue_url = imgproc_service_config_get_queue_url (service->config);
+  g_autoptr(GError) error = NULL;
+
+  if (acknowledged)
+    {
+      if (!imgproc_sqs_client_delete_message_sync (service->sqs, queue_url,
+                                                   imgproc_queue_message_get_receipt_handle (message),
+                                                   NULL, &error))
+        g_warning ("%s", error->message);
+    }
+  else if (g_cancellable_is_cancelled (daemon->working))
+    {
+      /* Shutting down: hand the message back at once instead of letting it
+       * wait out its visibility timeout. */
+      if (!imgproc_sqs_client_change_message_visibility_sync (service->sqs, queue_url,
+                                                              imgproc_queue_message_get_receipt_handle (message),
+                                                              0, NULL, &error))
+        g_warning ("%s", error->message);
+    }
+
+  daemon->in_flight--;
+  daemon_receive (daemon);
+  daemon_check_exit (daemon);
+}
+
+static void
+receive_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = imgproc_sqs_client_receive_message_finish (IMGPROC_SQS_CLIENT (source),
+                                                                             result, &error);
+  guint i;
+
+  daemon->receive_pending = FALSE;
+  if (messages == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("%s", error->message);
+    }
+  else
+    {
+      if (messages->len == 0)
+        daemon->drained = TRUE;
+      for (i = 0; i < messages->len; i++)
+        {
+          ImgprocSqsMessage *received = g_ptr_array_index (messages, i);
+          g_autoptr(ImgprocQueueMessage) message =
+            imgproc_queue_message_new (imgproc_sqs_message_get_message_id (received),
+                                       imgproc_sqs_message_get_receipt_handle (received),
+                                       imgproc_sqs_message_get_body (received),
+                                       imgproc_sqs_message_get_receive_count (received));
+
+          daemon->in_flight++;
+          process_message (daemon->service, message, daemon->working, daemon_message_done, daemon);
+        }
+    }
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_usleep (G_USEC_PER_SEC);
+  daemon_receive (daemon);
+  daemon_check_exit (daemon);
+}
+
+static void
+daemon_receive (Daemon *daemon)
+{
+  Service *service = daemon->service;
+  guint concurrency = imgproc_service_config_get_concurrency (service->config);
+  guint room;
+
+  if (daemon->stopping || daemon->receive_pending || (daemon->once && daemon->drained))
+    return;
+  if (daemon->in_flight >= concurrency)
+    return;
+  room = MIN (concurrency - daemon->in_flight, MAX_RECEIVE);
+
+  daemon->receive_pending = TRUE;
+  imgproc_sqs_client_receive_message_async (service->sqs, imgproc_service_config_get_queue_url (service->config),
+                                            room, daemon->once ? 1 : RECEIVE_WAIT_SECONDS,
+                                            (int) imgproc_service_config_get_visibility_timeout (service->config),
+                                            daemon->receiving, receive_done, daemon);
+}
+
+static gboolean
+grace_over (gpointer data)
+{
+  Daemon *daemon = data;
+
+  daemon->grace_id = 0;
+  g_cancellable_cancel (daemon->working);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_stop_signal (gpointer data)
+{
+  Daemon *daemon = data;
+
+  if (daemon->stopping)
+    return G_SOURCE_CONTINUE;
+  g_message (_("Stopping: finishing %u messages in flight"), daemon->in_flight);
+  daemon->stopping = TRUE;
+  g_cancellable_cancel (daemon->receiving);
+  daemon->grace_id = g_timeout_add_seconds (imgproc_service_config_get_shutdown_timeout (daemon->service->config),
+                                            grace_over, daemon);
+  daemon_check_exit (daemon);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_daemon (Service  *service,
+            gboolean  once)
+{
+  Daemon daemon = { 0 };
+  guint sigterm_id, sigint_id;
+
+  daemon.service = service;
+  daemon.once = once;
+  daemon.loop = g_main_loop_new (NULL, FALSE);
+  daemon.receiving = g_cancellable_new ();
+  daemon.working = g_cancellable_new ();
+  sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, &daemon);
+  sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, &daemon);
+
+  g_message (_("Polling %s"), imgproc_service_config_get_queue_url (service->config));
+  daemon_receive (&daemon);
+  g_main_loop_run (daemon.loop);
+
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+  if (daemon.grace_id != 0)
+    g_source_remove (daemon.grace_id);
+  g_object_unref (daemon.receiving);
+  g_object_unref (daemon.working);
+  g_main_loop_unref (daemon.loop);
+  return EXIT_SUCCESS;
+}
+
+static void
+setup_i18n (void)
+{
+  const char *dir = g_getenv ("IMGPROC_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static gboolean
+make_service (Service  *service,
+              gboolean  daemon_mode,
+              GError  **error)
+{
+  const char *endpoint = imgproc_service_config_get_endpoint_url (service->config);
+  const char *region = imgproc_service_config_get_region (service->config);
+  g_autoptr(ImgprocAwsConfig) aws = NULL;
+  g_autoptr(ImgprocCredentialsProvider) credentials = NULL;
+  g_autoptr(ImgprocS3Client) s3 = NULL;
+  g_autoptr(ImgprocDynamodbClient) dynamodb = NULL;
+  g_autoptr(ImgprocEventParser) parser = NULL;
+
+  /* The AWS configuration reads the SDKs' variable; set it before any
+   * thread starts. */
+  if (*endpoint != '\0')
+    g_setenv ("AWS_ENDPOINT_URL", endpoint, TRUE);
+
+  aws = imgproc_aws_config_new (*region != '\0' ? region : NULL);
+  credentials = imgproc_aws_config_create_default_provider (aws);
+  s3 = imgproc_s3_client_new (aws, credentials);
+  if (*imgproc_service_config_get_table (service->config) != '\0')
+    dynamodb = imgproc_dynamodb_client_new (aws, credentials);
+  if (daemon_mode)
+    service->sqs = imgproc_sqs_client_new (aws, credentials);
+
+  service->parser = imgproc_event_parser_new ();
+  service->processor = imgproc_processor_new (service->config, s3, dynamodb);
+  service->metrics = imgproc_metrics_new (imgproc_service_config_get_metrics_namespace (service->config),
+                                          g_getenv ("AWS_LAMBDA_FUNCTION_NAME"));
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(ImgprocServiceConfig) config = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ImgprocLambdaRuntime) runtime = NULL;
+  g_autofree char *config_path = NULL;
+  gboolean check_config = FALSE, once = FALSE, lambda = FALSE, show_version = FALSE;
+  Service service = { 0 };
+  ImgprocServiceMode mode;
+  int status;
+  const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      N_("Read settings from FILE instead of the default configuration file"), N_("FILE") },
+    { "check-config", 0, 0, G_OPTION_ARG_NONE, &check_config,
+      N_("Validate the configuration, print the effective one and exit"), NULL },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once,
+      N_("Drain the queue and exit (daemon mode)"), NULL },
+    { "lambda", 0, 0, G_OPTION_ARG_NONE, &lambda,
+      N_("Serve the Lambda Runtime API even without AWS_LAMBDA_RUNTIME_API"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, N_("Show the version and exit"), NULL },
+    { NULL }
+  };
+
+  setup_i18n ();
+  config = imgproc_service_config_new ();
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _("Make renditions of the images S3 announces, from SQS or on Lambda."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, imgproc_service_config_get_option_group (config));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("imgproc-service: %s\n", error->message);
+      return 2;
+    }
+  if (show_version)
+    {
+      g_print ("imgproc-service %s\n", imgproc_get_version ());
+      return EXIT_SUCCESS;
+    }
+  if (lambda)
+    imgproc_service_config_set (config, "mode", "lambda", IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL);
+
+  mode = imgproc_service_config_resolve_mode (config, NULL);
+  if (mode == IMGPROC_SERVICE_MODE_LAMBDA && !check_config)
+    {
+      runtime = imgproc_lambda_runtime_new_from_environment (&error);
+      if (runtime == NULL)
+        {
+          g_printerr ("imgproc-service: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+    }
+
+  if (!imgproc_service_config_load_key_file (config, config_path, &error) ||
+      !imgproc_service_config_load_environment (config, NULL, &error) ||
+      !imgproc_service_config_validate (config, (mode = imgproc_service_config_resolve_mode (config, NULL)), &error))
+    {
+      g_printerr ("imgproc-service: %s\n", error->message);
+      if (runtime != NULL &&
+          !imgproc_lambda_runtime_report_error_sync (runtime, NULL, "Runtime.InvalidConfiguration",
+                                                     error->message, NULL, NULL))
+        g_printerr ("imgproc-service: %s\n", _("Cannot report the initialisation error"));
+      return EXIT_FAILURE;
+    }
+
+  if (check_config)
+    {
+      g_autofree char *dump = imgproc_service_config_dump (config);
+
+      g_print ("%s", dump);
+      return EXIT_SUCCESS;
+    }
+
+  imgproc_log_install (imgproc_log_format_from_string (imgproc_service_config_get_log_format (config)),
+                       imgproc_log_level_from_string (imgproc_service_config_get_log_level (config)));
+
+  service.config = config;
+  if (!make_service (&service, mode == IMGPROC_SERVICE_MODE_DAEMON, &error))
+    {
+      g_printerr ("imgproc-service: %s\n", error->message);
+      if (runtime != NULL)
+        imgproc_lambda_runtime_report_error_sync (runtime, NULL, "Runtime.InitFailed", error->message, NULL, NULL);
+      return EXIT_FAILURE;
+    }
+
+  if (mode == IMGPROC_SERVICE_MODE_LAMBDA)
+    status = run_lambda (&service, runtime);
+  else
+    status = run_daemon (&service, once);
+
+  g_clear_object (&service.parser);
+  g_clear_object (&service.processor);
+  g_clear_object (&service.metrics);
+  g_clear_object (&service.sqs);
+  return status;
+}
