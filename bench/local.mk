@@ -1,0 +1,3 @@
+# The benchmark against peer resizers: run by hand (bench/resize --help), never
+# by make check; shipped so that a tarball can reproduce bench/RESULTS.md.
+EXTRA_DIST += bench/resize bench/RESULTS.md
