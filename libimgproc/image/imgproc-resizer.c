@@ -586,10 +586,18 @@ job_begin (gpointer   user_data,
     {
       Plan *p = &job->plans[i];
 
+      /* The plan came from the header; a decoder that disagrees with it
+       * means a damaged file, and must not make us read past a buffer. */
+      if (width < p->stored_width || height < p->stored_height)
+        {
+          g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_CORRUPT,
+                       _("The image is corrupt: it decodes to %u×%u pixels, smaller than its header says"),
+                       width, height);
+          return FALSE;
+        }
       if (job->scalers[p->scaler] == NULL)
         job->scalers[p->scaler] = imgproc_scaler_new (width, height,
-                                                      MIN (p->stored_width, width),
-                                                      MIN (p->stored_height, height),
+                                                      p->stored_width, p->stored_height,
                                                       channels);
     }
   return TRUE;
@@ -654,7 +662,8 @@ decode_with_pixbuf (const guint8        *data,
   if (channels == 3 && gdk_pixbuf_get_has_alpha (pixbuf))
     rgb = g_malloc ((gsize) width * 3);
 
-  job_begin (job, width, height, channels, NULL);
+  if (!job_begin (job, width, height, channels, error))
+    return FALSE;
   for (guint y = 0; y < height; y++)
     {
       const guint8 *row = pixels + (gsize) y * stride;
