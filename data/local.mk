@@ -12,7 +12,7 @@ EXTRA_DIST += data/imgproc.service.in data/bootstrap
 
 # The man pages carry the version; imgproc.conf(5) also lists the settings of the
 # documented default configuration.
-man_MANS = data/imgproc.1 data/imgproc-service.8 data/imgproc.conf.5
+nodist_man_MANS = data/imgproc.1 data/imgproc-service.8 data/imgproc.conf.5
 data/imgproc.1 data/imgproc-service.8: data/%: data/%.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && \
 		sed -e 's|@VERSION[@]|$(VERSION)|g' $(srcdir)/$@.in > $@.tmp && mv $@.tmp $@
@@ -22,7 +22,7 @@ data/imgproc.conf.5: data/imgproc.conf.5.in data/imgproc.conf build-aux/conf-to-
 		sed -e 's|@VERSION[@]|$(VERSION)|g' -e '/@SETTINGS@/r $@.settings' -e '/@SETTINGS@/d' \
 			$(srcdir)/$@.in > $@.tmp && \
 		rm -f $@.settings && mv $@.tmp $@
-CLEANFILES += $(man_MANS)
-EXTRA_DIST += $(man_MANS:=.in) build-aux/conf-to-man
+CLEANFILES += $(nodist_man_MANS)
+EXTRA_DIST += $(nodist_man_MANS:=.in) build-aux/conf-to-man
 
 include $(top_srcdir)/data/packaging.mk
