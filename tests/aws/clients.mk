@@ -21,3 +21,8 @@ tests_aws_test_aws_clients_LDADD = $(test_ldadd)
 tests_aws_test_aws_whoami_SOURCES = tests/aws/test-aws-whoami.c
 tests_aws_test_aws_whoami_CFLAGS = $(test_cflags)
 tests_aws_test_aws_whoami_LDADD = $(test_ldadd)
+
+if HAVE_INTROSPECTION
+TESTS += tests/aws/test-aws-clients-gi.py
+endif
+EXTRA_DIST += tests/aws/test-aws-clients-gi.py
