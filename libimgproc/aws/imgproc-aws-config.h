@@ -28,6 +28,12 @@ typedef enum {
   IMGPROC_AWS_RETRY_MODE_ADAPTIVE = 2,
 } ImgprocAwsRetryMode;
 
+/**
+ * IMGPROC_AWS_CONFIG_DEFAULT_MAX_ATTEMPTS:
+ *
+ * The number of attempts per request, the first included, when neither
+ * `AWS_MAX_ATTEMPTS` nor the config file's `max_attempts` sets one.
+ */
 #define IMGPROC_AWS_CONFIG_DEFAULT_MAX_ATTEMPTS 3
 
 #define IMGPROC_TYPE_AWS_CONFIG (imgproc_aws_config_get_type ())
