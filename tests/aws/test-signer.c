@@ -686,6 +686,37 @@ test_soup_message (void)
   g_assert_nonnull (strstr (received->pdata[0], "Authorization:AWS4-HMAC-SHA256 "));
 }
 
+/* S3 keys may hold "./", "../" and "//": they must be signed as they are sent. */
+static void
+test_soup_message_dot_segments (void)
+{
+  g_autoptr(ImgprocSigner) signer = imgproc_signer_new ("us-east-1", "s3", IMGPROC_SIGNER_FLAGS_S3);
+  g_autoptr(ImgprocCredentials) credentials = example_credentials (NULL);
+  g_autoptr(GDateTime) time = example_time ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(ImgprocSigningRequest) check = NULL;
+
+  uri = g_uri_build (G_URI_FLAGS_ENCODED, "https", NULL, "bucket.s3.amazonaws.com", -1,
+                     "/a/./b/../c//d", NULL, NULL);
+  message = soup_message_new_from_uri ("GET", uri);
+  g_assert_true (imgproc_signer_sign_soup_message (signer, message, NULL, credentials, time, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_uri_get_path (soup_message_get_uri (message)), ==, "/a/./b/../c//d");
+
+  check = imgproc_signing_request_new ("GET", "bucket.s3.amazonaws.com", "/a/./b/../c//d", NULL);
+  g_assert_true (imgproc_signer_sign (signer, check, credentials, time, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (imgproc_signing_request_get_canonical_request (check),
+                                   "GET\n/a/./b/../c//d\n"));
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (message),
+                                                 "Authorization"), ==,
+                   imgproc_signing_request_get_header (check, "Authorization"));
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_request_headers (message),
+                                                 "x-amz-content-sha256"), ==, EMPTY_SHA256);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -709,6 +740,7 @@ main (int   argc,
   g_test_add_func ("/signer/request-from-uri", test_request_from_uri);
   g_test_add_func ("/signer/signing-key-cache", test_signing_key_cache);
   g_test_add_func ("/signer/soup-message", test_soup_message);
+  g_test_add_func ("/signer/soup-message-dot-segments", test_soup_message_dot_segments);
 
   return g_test_run ();
 }
