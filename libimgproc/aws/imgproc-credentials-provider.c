@@ -4,6 +4,13 @@
 #include "imgproc.h"
 #include "imgproc-private.h"
 
+/**
+ * imgproc_credentials_error_quark:
+ *
+ * Gets the error domain of credentials providers.
+ *
+ * Returns: the quark of %IMGPROC_CREDENTIALS_ERROR
+ */
 G_DEFINE_QUARK (imgproc-credentials-error-quark, imgproc_credentials_error)
 
 /**
