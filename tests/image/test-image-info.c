@@ -79,6 +79,16 @@ test_webp (void)
   g_assert_true (imgproc_image_info_get_has_alpha (info_alpha));
   g_assert_cmpuint (imgproc_image_info_get_width (info_alpha), ==, 30);
   g_assert_cmpuint (imgproc_image_info_get_height (info_alpha), ==, 20);
+
+  for (guint orientation = 1; orientation <= 8; orientation++)
+    {
+      g_autoptr(GBytes) extended = test_image_webp_with_orientation (rgba, 30, 20, 4, orientation);
+      g_autoptr(ImgprocImageInfo) info_exif = probe (extended);
+
+      g_assert_cmpuint (imgproc_image_info_get_orientation (info_exif), ==, orientation);
+      g_assert_true (imgproc_image_info_get_has_alpha (info_exif));
+      g_assert_cmpuint (imgproc_image_info_get_display_width (info_exif), ==, orientation >= 5 ? 20 : 30);
+    }
 }
 
 static void

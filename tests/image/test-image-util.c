@@ -146,6 +146,52 @@ test_image_webp (const guint8 *pixels,
   return webp;
 }
 
+static void
+put_le32 (GByteArray *array,
+          guint32     v)
+{
+  guint8 b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+
+  g_byte_array_append (array, b, 4);
+}
+
+/* Rewraps a simple (VP8 or VP8L) WebP as extended VP8X with an EXIF chunk. */
+GBytes *
+test_image_webp_with_orientation (const guint8 *pixels,
+                                  guint         width,
+                                  guint         height,
+                                  guint         channels,
+                                  guint         orientation)
+{
+  g_autoptr(GBytes) simple = test_image_webp (pixels, width, height, channels);
+  g_autoptr(GBytes) exif = test_image_exif_with_orientation (orientation);
+  gsize len, exif_len;
+  const guint8 *data = g_bytes_get_data (simple, &len);
+  const guint8 *exif_data = g_bytes_get_data (exif, &exif_len);
+  GByteArray *out = g_byte_array_new ();
+  guint8 vp8x[10] = { 0x08 | (channels == 4 ? 0x10 : 0), 0, 0, 0,
+                      (width - 1) & 0xff, ((width - 1) >> 8) & 0xff, (width - 1) >> 16,
+                      (height - 1) & 0xff, ((height - 1) >> 8) & 0xff, (height - 1) >> 16 };
+
+  g_assert_cmpmem (data + 12, 3, "VP8", 3);
+  g_byte_array_append (out, (const guint8 *) "RIFF", 4);
+  put_le32 (out, 0);
+  g_byte_array_append (out, (const guint8 *) "WEBPVP8X", 8);
+  put_le32 (out, sizeof vp8x);
+  g_byte_array_append (out, vp8x, sizeof vp8x);
+  g_byte_array_append (out, data + 12, len - 12);
+  g_byte_array_append (out, (const guint8 *) "EXIF", 4);
+  put_le32 (out, exif_len);
+  g_byte_array_append (out, exif_data, exif_len);
+  if (exif_len & 1)
+    g_byte_array_append (out, (const guint8 *) "", 1);
+  out->data[4] = (out->len - 8) & 0xff;
+  out->data[5] = ((out->len - 8) >> 8) & 0xff;
+  out->data[6] = ((out->len - 8) >> 16) & 0xff;
+  out->data[7] = (out->len - 8) >> 24;
+  return g_byte_array_free_to_bytes (out);
+}
+
 GdkPixbuf *
 test_image_decode (GBytes *bytes)
 {

@@ -35,6 +35,12 @@ GBytes *test_image_webp (const guint8 *pixels,
                          guint         height,
                          guint         channels);
 
+GBytes *test_image_webp_with_orientation (const guint8 *pixels,
+                                          guint         width,
+                                          guint         height,
+                                          guint         channels,
+                                          guint         orientation);
+
 GdkPixbuf *test_image_decode (GBytes *bytes);
 
 gboolean test_image_has_exif (GBytes *bytes);

@@ -174,8 +174,14 @@ is_blue (const guint8 *p)
 
 /* A 64x32 blue image with a red 16x16 block in its stored top-left corner:
  * after orientation o the block must be in the corner EXIF says. */
+typedef enum {
+  CONTAINER_JPEG,
+  CONTAINER_PNG,
+  CONTAINER_WEBP,
+} Container;
+
 static void
-check_orientations (gboolean png)
+check_orientations (Container container)
 {
   /* Corners: 0 top-left, 1 top-right, 2 bottom-right, 3 bottom-left. */
   static const guint red_corner[9] = { 0, 0, 1, 2, 3, 0, 1, 2, 3 };
@@ -185,8 +191,9 @@ check_orientations (gboolean png)
   for (guint o = 1; o <= 8; o++)
     for (guint target = 64; target >= 16; target /= 2)
       {
-        g_autoptr(GBytes) input = png ? test_image_png (pixels, 64, 32, 3, o)
-                                      : test_image_jpeg (pixels, 64, 32, 3, o);
+        g_autoptr(GBytes) input = container == CONTAINER_PNG ? test_image_png (pixels, 64, 32, 3, o)
+                                  : container == CONTAINER_WEBP ? test_image_webp_with_orientation (pixels, 64, 32, 3, o)
+                                  : test_image_jpeg (pixels, 64, 32, 3, o);
         g_autoptr(ImgprocRendition) r = resize_one (input, target, NULL);
         g_autoptr(GdkPixbuf) out = test_image_decode (imgproc_rendition_get_bytes (r));
         gboolean turned = o >= 5;
@@ -216,13 +223,19 @@ check_orientations (gboolean png)
 static void
 test_orientation_jpeg (void)
 {
-  check_orientations (FALSE);
+  check_orientations (CONTAINER_JPEG);
 }
 
 static void
 test_orientation_png (void)
 {
-  check_orientations (TRUE);
+  check_orientations (CONTAINER_PNG);
+}
+
+static void
+test_orientation_webp (void)
+{
+  check_orientations (CONTAINER_WEBP);
 }
 
 static void
@@ -914,6 +927,7 @@ main (int    argc,
   g_test_add_func ("/resizer/geometry/max-height", test_geometry_max_height);
   g_test_add_func ("/resizer/orientation/jpeg", test_orientation_jpeg);
   g_test_add_func ("/resizer/orientation/png", test_orientation_png);
+  g_test_add_func ("/resizer/orientation/webp", test_orientation_webp);
   g_test_add_func ("/resizer/orientation/off", test_orientation_off);
   g_test_add_func ("/resizer/metadata/keep", test_keep_metadata);
   g_test_add_func ("/resizer/alpha/png", test_alpha_png);
