@@ -471,6 +471,7 @@ put_next (GTask *task)
   ProcessData *data = g_task_get_task_data (task);
   ImgprocRendition *rendition;
   g_autoptr(ImgprocS3PutOptions) options = NULL;
+  g_autofree char *source_key = NULL;
   const char *kms_key_id, *etag, *sequencer;
 
   if (data->next_put >= data->renditions->len)
@@ -484,7 +485,9 @@ put_next (GTask *task)
   rendition = g_ptr_array_index (data->renditions, data->next_put);
   options = imgproc_s3_put_options_new ();
   imgproc_s3_put_options_set_cache_control (options, imgproc_service_config_get_cache_control (self->config));
-  imgproc_s3_put_options_add_metadata (options, "source-key", imgproc_object_event_get_key (data->event));
+  /* Metadata travels in HTTP headers, which only carry ASCII. */
+  source_key = g_uri_escape_string (imgproc_object_event_get_key (data->event), "/", FALSE);
+  imgproc_s3_put_options_add_metadata (options, "source-key", source_key);
   etag = imgproc_object_event_get_etag (data->event);
   if (etag != NULL)
     imgproc_s3_put_options_add_metadata (options, "source-etag", etag);
@@ -569,7 +572,8 @@ fetch_done (GObject      *source,
  * within `max-object-bytes` (an event announcing a larger object fails
  * before any download); one decode into every rendition; PutObject of each
  * at `<destination-prefix><width>/<relative key>.<ext>` with Content-Type,
- * Cache-Control, `x-amz-meta-source-key`, `-source-etag`, `-source-sequencer`
+ * Cache-Control, `x-amz-meta-source-key` (the key percent-encoded, as headers
+ * carry only ASCII), `-source-etag`, `-source-sequencer`
  * and SSE-KMS when a key is configured; then the DynamoDB record described at
  * the top of imgproc-processor.c. Renditions go to the configured bucket, or
  * the event's when none is.

@@ -280,7 +280,7 @@ test_success (Fixture       *fixture,
   put = g_ptr_array_index (fixture->puts, 0);
   g_assert_cmpstr (put->path, ==, "/media/processed/320/a b/flower+1.jpg");
   g_assert_cmpstr (put->content_type, ==, "image/jpeg");
-  g_assert_cmpstr (put->source_key, ==, "uploads/a b/flower+1.PNG");
+  g_assert_cmpstr (put->source_key, ==, "uploads/a%20b/flower%2B1.PNG");
 
   g_assert_cmpuint (fixture->items->len, ==, 1);
   item = parse_item (parser, g_ptr_array_index (fixture->items, 0));

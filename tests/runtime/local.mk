@@ -37,3 +37,9 @@ EXTRA_DIST += \
 # imgproc-service in Lambda mode against the standalone Runtime API.
 TESTS += tests/runtime/test-lambda-service.sh
 EXTRA_DIST += tests/runtime/test-lambda-service.sh
+
+# imgproc-service --once end to end on the local AWS stack (tests/aws/aws-stack).
+TESTS += tests/runtime/test-service-e2e.sh
+EXTRA_DIST += \
+	tests/runtime/test-service-e2e.py \
+	tests/runtime/test-service-e2e.sh

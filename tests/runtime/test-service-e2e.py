@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""End to end: imgproc-service --once on the local AWS stack, through the
+SigV4-verifying front. Uploads real photos (keys with spaces, '+' and
+unicode), a corrupt one and a rendition, sends their S3 events, drains the
+queue, then checks renditions, content types, DynamoDB records and the queue.
+Run by test-service-e2e.sh inside `aws-stack run`; prints TAP."""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+
+import botocore.config
+import botocore.session
+
+env = os.environ
+bucket = env["IMGPROC_TEST_BUCKET"]
+queue = env["IMGPROC_TEST_QUEUE_URL"]
+table = env["IMGPROC_TEST_TABLE"]
+images = os.path.join(env.get("IMGPROC_TESTDATA", "../shared/testdata"), "images")
+service = os.path.join(env.get("IMGPROC_BUILDDIR", "."), "service", "imgproc-service")
+
+session = botocore.session.get_session()
+path_style = botocore.config.Config(s3={"addressing_style": "path"})
+s3 = session.create_client("s3", endpoint_url=env["AWS_ENDPOINT_URL_S3"], config=path_style)
+sqs = session.create_client("sqs", endpoint_url=env["AWS_ENDPOINT_URL_SQS"])
+ddb = session.create_client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"])
+
+photos = {
+    "uploads/red flower+1.png": "flower-2268x1512.png",
+    "uploads/ünïcødé/glow.jpg": "eveningglow-2560x1600.jpg",
+}
+corrupt = "uploads/broken.jpg"
+rendition = "processed/800/already.jpg"
+
+checks = []
+
+
+def check(ok, what):
+    checks.append((bool(ok), what))
+
+
+def event(key, size, sequencer):
+    encoded = urllib.parse.quote_plus(key, safe="/")
+    return json.dumps({"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+        "eventTime": "2026-11-26T12:00:00.000Z",
+        "s3": {"bucket": {"name": bucket},
+               "object": {"key": encoded, "size": size, "sequencer": sequencer}}}]})
+
+
+for key, name in photos.items():
+    with open(os.path.join(images, name), "rb") as f:
+        data = f.read()
+    s3.put_object(Bucket=bucket, Key=key, Body=data)
+    sqs.send_message(QueueUrl=queue, MessageBody=event(key, len(data), "0055"))
+s3.put_object(Bucket=bucket, Key=corrupt, Body=b"\xff\xd8\xff\xe0 not a jpeg")
+sqs.send_message(QueueUrl=queue, MessageBody=event(corrupt, 16, "0056"))
+s3.put_object(Bucket=bucket, Key=rendition, Body=b"x")
+sqs.send_message(QueueUrl=queue, MessageBody=event(rendition, 1, "0057"))
+sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(
+    {"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": bucket}))
+
+config_path = os.path.join(env["IMGPROC_AWS_STACK_DIR"], "imgproc.conf")
+with open(config_path, "w") as f:
+    f.write("[imgproc]\n")
+run = subprocess.run(
+    [service, "--mode=daemon", "--once", "--widths=800,320", "--format=jpeg",
+     "--queue-url=" + queue, "--table=" + table, "--visibility-timeout=30",
+     "--log-format=json"],
+    env=dict(env, IMGPROC_CONFIG=config_path),
+    capture_output=True, text=True, timeout=300)
+sys.stderr.write(run.stderr)
+check(run.returncode == 0, "imgproc-service --once exits 0")
+
+for key in photos:
+    stem = key[len("uploads/"):].rsplit(".", 1)[0]
+    for width in (800, 320):
+        target = "processed/%d/%s.jpg" % (width, stem)
+        try:
+            head = s3.head_object(Bucket=bucket, Key=target)
+            check(head["ContentType"] == "image/jpeg", "%s is a JPEG" % target)
+            check(urllib.parse.unquote(head["Metadata"].get("source-key", "")) == key,
+                  "%s links back to its source" % target)
+        except Exception as e:  # noqa: BLE001 - any failure is a failed check
+            check(False, "%s exists (%s)" % (target, e))
+    item = ddb.get_item(TableName=table, Key={"source_key": {"S": key}}).get("Item")
+    check(item is not None and item["status"]["S"] == "processed", "%s recorded as processed" % key)
+    check(item is not None and len(item["renditions"]["L"]) == 2, "%s has two renditions recorded" % key)
+
+item = ddb.get_item(TableName=table, Key={"source_key": {"S": corrupt}}).get("Item")
+check(item is not None and item["status"]["S"] == "failed", "the corrupt image is recorded as failed")
+check(ddb.get_item(TableName=table, Key={"source_key": {"S": rendition}}).get("Item") is None,
+      "a key under the destination prefix is skipped, not recorded")
+check(s3.list_objects_v2(Bucket=bucket, Prefix="processed/800/processed/").get("KeyCount", 0) == 0,
+      "no rendition of a rendition")
+
+# local-aws-sqs counts in-flight messages in ApproximateNumberOfMessages
+# too (docs/local-aws-servers.md), so "one message" is the corrupt image's.
+attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+check(attributes["ApproximateNumberOfMessagesNotVisible"] == "1",
+      "only the corrupt image's message is kept, for redelivery and the DLQ")
+check(attributes["ApproximateNumberOfMessages"] == "1", "every other message was deleted")
+check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages"), "no message left visible")
+
+print("1..%d" % len(checks))
+for number, (ok, what) in enumerate(checks, 1):
+    print("%s %d - %s" % ("ok" if ok else "not ok", number, what))
