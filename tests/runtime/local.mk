@@ -41,5 +41,5 @@ EXTRA_DIST += tests/runtime/test-lambda-service.sh
 # imgproc-service --once end to end on the local AWS stack (tests/aws/aws-stack).
 TESTS += tests/runtime/test-service-e2e.sh
 EXTRA_DIST += \
-	tests/runtime/test-service-e2e.py \
+	tests/runtime/service-e2e-driver.py \
 	tests/runtime/test-service-e2e.sh

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs test-service-e2e.py inside the local AWS stack (tests/aws/aws-stack).
+# Runs service-e2e-driver.py inside the local AWS stack (tests/aws/aws-stack).
 # Skips (77) when node is missing; writes only to a mktemp -d directory.
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -9,4 +9,4 @@ if ! command -v "${NODE:-node}" >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/imgproc-service-e2e.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-AWS_STACK_QUIET=1 "$here/../aws/aws-stack" run "$tmp/stack" -- /usr/bin/python3 "$here/test-service-e2e.py"
+AWS_STACK_QUIET=1 "$here/../aws/aws-stack" run "$tmp/stack" -- /usr/bin/python3 "$here/service-e2e-driver.py"
