@@ -24,7 +24,7 @@ struct _ImgprocAwsClient
   gatomicrefcount ref_count;
   ImgprocCredentialsProvider *provider;
   SoupSession *session;
-  GError *tls_error;
+  GError *setup_error;
   GUri *endpoint;
   char *region;
   char *service;
@@ -81,7 +81,7 @@ imgproc_aws_client_new (ImgprocAwsConfig           *config,
     {
       /* A bad endpoint is reported by every request, not at construction,
        * so that a client can always be made. */
-      self->tls_error = error != NULL ? error :
+      self->setup_error = error != NULL ? error :
         g_error_new (IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_FAILED, "no endpoint for %s", service);
     }
 
@@ -91,9 +91,9 @@ imgproc_aws_client_new (ImgprocAwsConfig           *config,
                                                  "timeout", 0,
                                                  NULL);
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
-  if (ca_file != NULL && self->tls_error == NULL)
+  if (ca_file != NULL && self->setup_error == NULL)
     {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &self->tls_error);
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &self->setup_error);
       if (database != NULL)
         soup_session_set_tls_database (self->session, database);
     }
@@ -124,7 +124,7 @@ imgproc_aws_client_unref (ImgprocAwsClient *self)
     return;
   g_object_unref (self->provider);
   g_object_unref (self->session);
-  g_clear_error (&self->tls_error);
+  g_clear_error (&self->setup_error);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->region);
   g_free (self->service);
@@ -897,9 +897,9 @@ imgproc_aws_client_send_async (ImgprocAwsClient    *self,
   data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
 
-  if (self->tls_error != NULL)
+  if (self->setup_error != NULL)
     {
-      g_task_return_error (task, g_error_copy (self->tls_error));
+      g_task_return_error (task, g_error_copy (self->setup_error));
       g_object_unref (task);
       return;
     }

@@ -6,6 +6,16 @@
 #include "imgproc-private.h"
 #include "imgproc-aws-clients-private.h"
 
+/**
+ * ImgprocDynamodbClient:
+ *
+ * A client of DynamoDB: PutItem, UpdateItem and GetItem with condition,
+ * update and projection expressions. Items are #JsonObject values in
+ * DynamoDB's typed attribute form, built and read with the
+ * `imgproc_dynamodb_attribute_` functions. Each answer is checked against its
+ * `x-amz-crc32`; a false condition fails with
+ * %IMGPROC_AWS_ERROR_CONDITIONAL_CHECK_FAILED.
+ */
 struct _ImgprocDynamodbClient
 {
   GObject parent_instance;

@@ -6,6 +6,15 @@
 #include "imgproc-aws-clients-private.h"
 #include "imgproc-sqs-private.h"
 
+/**
+ * ImgprocSqsClient:
+ *
+ * A client of SQS over the AWS JSON 1.0 protocol: ReceiveMessage with long
+ * polling, DeleteMessage, ChangeMessageVisibility and SendMessage (each also
+ * in batches of up to ten, with per-entry results), GetQueueAttributes and
+ * GetQueueUrl. Every call is retried per the AWS "standard" mode; failures
+ * are in the %IMGPROC_AWS_ERROR domain.
+ */
 struct _ImgprocSqsClient
 {
   GObject parent_instance;

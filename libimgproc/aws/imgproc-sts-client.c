@@ -7,6 +7,12 @@
 #include "imgproc-aws-clients-private.h"
 #include "imgproc-aws-xml-private.h"
 
+/**
+ * ImgprocStsClient:
+ *
+ * A client of AWS STS: GetCallerIdentity, which tells whose credentials sign
+ * the requests.
+ */
 struct _ImgprocStsClient
 {
   GObject parent_instance;
