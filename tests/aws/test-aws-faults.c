@@ -317,17 +317,21 @@ typedef struct
   GSocketService *service;
   int connections;
   guint16 port;
-} ResetServer;
+  gboolean reset_first;
+  GMutex lock;
+  char *request_line;
+} RawServer;
 
-/* The first connection is closed without an answer; later ones get a
- * hand-written DynamoDB answer. Runs in the service's threads. */
+/* With reset_first, the first connection is closed without an answer; the
+ * others get a hand-written answer, and the request line is kept as it came
+ * off the wire. Runs in the service's threads. */
 static gboolean
 on_raw_connection (GThreadedSocketService *service,
                    GSocketConnection      *connection,
                    GObject                *source_object,
                    gpointer                user_data)
 {
-  ResetServer *server = user_data;
+  RawServer *server = user_data;
   GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
   g_autoptr(GDataInputStream) data = NULL;
@@ -335,7 +339,7 @@ on_raw_connection (GThreadedSocketService *service,
   g_autofree char *response = NULL;
   gsize length = 0;
 
-  if (g_atomic_int_add (&server->connections, 1) == 0)
+  if (g_atomic_int_add (&server->connections, 1) == 0 && server->reset_first)
     {
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
       return TRUE;
@@ -349,6 +353,10 @@ on_raw_connection (GThreadedSocketService *service,
 
       if (line == NULL || *line == '\0' || g_str_equal (line, "\r"))
         break;
+      g_mutex_lock (&server->lock);
+      if (server->request_line == NULL)
+        server->request_line = g_strdup (line);
+      g_mutex_unlock (&server->lock);
       if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
         length = g_ascii_strtoull (line + 15, NULL, 10);
     }
@@ -365,39 +373,75 @@ on_raw_connection (GThreadedSocketService *service,
   return TRUE;
 }
 
+static ImgprocAwsConfig *
+raw_server_start (RawServer *server,
+                  gboolean   reset_first)
+{
+  GError *error = NULL;
+  g_autofree char *url = NULL;
+
+  g_mutex_init (&server->lock);
+  server->reset_first = reset_first;
+  server->service = g_threaded_socket_service_new (2);
+  server->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (server->service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (server->service, "run", G_CALLBACK (on_raw_connection), server);
+  g_socket_service_start (server->service);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  g_setenv ("AWS_ENDPOINT_URL", url, TRUE);
+  return imgproc_aws_config_new ("us-east-1");
+}
+
+static void
+raw_server_stop (RawServer *server)
+{
+  g_socket_service_stop (server->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (server->service));
+  g_object_unref (server->service);
+  g_free (server->request_line);
+  g_mutex_clear (&server->lock);
+}
+
 static void
 test_connection_reset (Fixture       *f,
                        gconstpointer  data)
 {
-  ResetServer server = { 0 };
+  RawServer server = { 0 };
   GError *error = NULL;
-  g_autoptr(ImgprocAwsConfig) config = NULL;
-  g_autoptr(ImgprocDynamodbClient) ddb = NULL;
+  g_autoptr(ImgprocAwsConfig) config = raw_server_start (&server, TRUE);
+  g_autoptr(ImgprocDynamodbClient) ddb = imgproc_dynamodb_client_new (config, f->cached);
   g_autoptr(JsonObject) key = key_a ();
   g_autoptr(JsonObject) item = NULL;
-  g_autofree char *url = NULL;
 
-  server.service = g_threaded_socket_service_new (2);
-  server.port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (server.service), NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (server.service, "run", G_CALLBACK (on_raw_connection), &server);
-  g_socket_service_start (server.service);
-
-  url = g_strdup_printf ("http://127.0.0.1:%u", server.port);
-  g_setenv ("AWS_ENDPOINT_URL", url, TRUE);
-  config = imgproc_aws_config_new ("us-east-1");
-  ddb = imgproc_dynamodb_client_new (config, f->cached);
   tune (imgproc_dynamodb_client_get_http (ddb));
-
   imgproc_dynamodb_client_get_item_async (ddb, "jobs", key, FALSE, NULL, NULL, NULL, on_done, f);
   item = imgproc_dynamodb_client_get_item_finish (ddb, wait_for (f), &error);
   g_assert_no_error (error);
   g_assert_null (item);
   g_assert_cmpint (g_atomic_int_get (&server.connections), ==, 2);
+  raw_server_stop (&server);
+}
 
-  g_socket_service_stop (server.service);
-  g_socket_listener_close (G_SOCKET_LISTENER (server.service));
-  g_object_unref (server.service);
+/* The key reaches the wire encoded once, strictly, with its `.`, `..` and
+ * empty segments intact: nothing on the way may normalise it. */
+static void
+test_s3_key_on_the_wire (Fixture       *f,
+                         gconstpointer  data)
+{
+  RawServer server = { 0 };
+  GError *error = NULL;
+  g_autoptr(ImgprocAwsConfig) config = raw_server_start (&server, FALSE);
+  g_autoptr(ImgprocS3Client) s3 = imgproc_s3_client_new (config, f->cached);
+  g_autoptr(GBytes) body = NULL;
+
+  tune (imgproc_s3_client_get_http (s3));
+  imgproc_s3_client_get_object_async (s3, "images", "a/./b/../c//d e+f&g=h~ü.png", 0, NULL, on_done, f);
+  body = imgproc_s3_client_get_object_finish (s3, wait_for (f), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (server.request_line, ==,
+                   "GET /images/a/./b/../c//d%20e%2Bf%26g%3Dh~%C3%BC.png HTTP/1.1\r");
+  raw_server_stop (&server);
 }
 
 static void
@@ -918,6 +962,7 @@ main (int   argc,
   ADD ("/aws/faults/throttling-gives-up", test_throttling_gives_up);
   ADD ("/aws/faults/400-not-retried", test_not_retried_400);
   ADD ("/aws/faults/connection-reset", test_connection_reset);
+  ADD ("/aws/faults/s3-key-on-the-wire", test_s3_key_on_the_wire);
   ADD ("/aws/faults/timeout", test_timeout);
   ADD ("/aws/faults/long-poll-outlasts-timeout", test_long_poll_outlasts_timeout);
   ADD ("/aws/faults/cancel", test_cancel);
