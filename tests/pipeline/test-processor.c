@@ -311,13 +311,14 @@ static void
 test_corrupt (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autoptr(GBytes) junk = g_bytes_new_static ("\xff\xd8\xff\xe0 this is not a JPEG at all", 32);
+  static const char not_a_jpeg[] = "\xff\xd8\xff\xe0 this is not a JPEG at all";
+  g_autoptr(GBytes) junk = g_bytes_new_static (not_a_jpeg, sizeof not_a_jpeg - 1);
   g_autoptr(ImgprocRecordResult) result = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *item;
 
   add_object (fixture, "/media/uploads/bad.jpg", junk);
-  result = process (fixture, "uploads/bad.jpg", 32, "01");
+  result = process (fixture, "uploads/bad.jpg", sizeof not_a_jpeg - 1, "01");
   g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_PERMANENT_FAILURE);
   g_assert_false (imgproc_record_result_is_acknowledged (result));
   g_assert_true (imgproc_record_result_get_error (result)->domain == IMGPROC_IMAGE_ERROR);
