@@ -368,8 +368,8 @@ test_output_formats (void)
       g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
       g_autoptr(GError) error = NULL;
       g_autoptr(ImgprocImageInfo) info = NULL;
+      g_autofree char *format_name = NULL;
       GdkPixbuf *out;
-      GdkPixbufFormat *format;
 
       g_assert_cmpint (imgproc_rendition_get_format (r), ==, cases[i].format);
       g_assert_cmpstr (imgproc_rendition_get_mime_type (r), ==, cases[i].mime);
@@ -380,8 +380,8 @@ test_output_formats (void)
       gdk_pixbuf_loader_close (loader, &error);
       g_assert_no_error (error);
       out = gdk_pixbuf_loader_get_pixbuf (loader);
-      format = gdk_pixbuf_loader_get_format (loader);
-      g_assert_cmpstr (gdk_pixbuf_format_get_name (format), ==, cases[i].pixbuf_name);
+      format_name = gdk_pixbuf_format_get_name (gdk_pixbuf_loader_get_format (loader));
+      g_assert_cmpstr (format_name, ==, cases[i].pixbuf_name);
       g_assert_cmpint (gdk_pixbuf_get_width (out), ==, 150);
       g_assert_cmpint (gdk_pixbuf_get_height (out), ==, 100);
 
