@@ -818,10 +818,49 @@ test_cache_coalesces (void)
                       IMGPROC_CACHED_CREDENTIALS_PROVIDER (cache)), ==, 1);
 }
 
+static guint n_log_messages;
+
+/* Every log message of the run, debug ones included, is checked for the
+ * secrets the fake endpoints hand out. */
+static GLogWriterOutput
+check_log_for_secrets (GLogLevelFlags   log_level,
+                       const GLogField *fields,
+                       gsize            n_fields,
+                       gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      g_autofree char *value = NULL;
+
+      if (g_strcmp0 (fields[i].key, "MESSAGE") != 0)
+        continue;
+      value = fields[i].length < 0 ? g_strdup (fields[i].value)
+                                   : g_strndup (fields[i].value, fields[i].length);
+      n_log_messages++;
+      if (strstr (value, FAKE_SECRET) != NULL || strstr (value, FAKE_TOKEN) != NULL ||
+          strstr (value, "envSecret") != NULL || strstr (value, "fileSecret") != NULL)
+        g_error ("a secret reached the log");
+    }
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static void
+test_no_secrets_logged (void)
+{
+  guint before = n_log_messages;
+
+  /* The writer checks every message of the whole run and aborts on a
+   * secret; this makes sure it is in place and sees debug messages. */
+  g_debug ("checking that debug messages reach the writer");
+  g_assert_cmpuint (n_log_messages, ==, before + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_log_set_writer_func (check_log_for_secrets, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/credentials/value", test_credentials_value);
@@ -845,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/credentials/cache/keeps-valid-on-failure", test_cache_keeps_valid_on_failure);
   g_test_add_func ("/credentials/cache/expired-is-an-error", test_cache_expired_is_an_error);
   g_test_add_func ("/credentials/cache/coalesces", test_cache_coalesces);
+  g_test_add_func ("/credentials/no-secrets-logged", test_no_secrets_logged);
 
   return g_test_run ();
 }
