@@ -22,6 +22,7 @@ struct _FakeAwsEndpoints
 
   char *imds_role;
   char *imds_token;
+  gboolean imds_v1_only;
   guint token_generation;
   guint imds_token_puts;
   guint imds_unauthorized;
@@ -72,6 +73,8 @@ handle_imds (FakeAwsEndpoints  *self,
 
       if (!g_str_equal (method, "PUT"))
         REPLY (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL);
+      if (self->imds_v1_only)
+        REPLY (message, SOUP_STATUS_FORBIDDEN, NULL, NULL);
       if (ttl == NULL || atoi (ttl) < 1 || atoi (ttl) > 21600)
         REPLY (message, SOUP_STATUS_BAD_REQUEST, NULL, NULL);
       self->imds_token_puts++;
@@ -82,7 +85,7 @@ handle_imds (FakeAwsEndpoints  *self,
 
   if (!g_str_equal (method, "GET"))
     REPLY (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL);
-  if (token == NULL || g_strcmp0 (token, self->imds_token) != 0)
+  if (!self->imds_v1_only && (token == NULL || g_strcmp0 (token, self->imds_token) != 0))
     {
       self->imds_unauthorized++;
       REPLY (message, SOUP_STATUS_UNAUTHORIZED, NULL, NULL);
@@ -322,6 +325,14 @@ fake_aws_endpoints_rotate_imds_token (FakeAwsEndpoints *self)
   g_mutex_lock (&self->lock);
   self->token_generation++;
   g_clear_pointer (&self->imds_token, g_free);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+fake_aws_endpoints_set_imds_v1_only (FakeAwsEndpoints *self)
+{
+  g_mutex_lock (&self->lock);
+  self->imds_v1_only = TRUE;
   g_mutex_unlock (&self->lock);
 }
 

@@ -21,6 +21,8 @@ const char *fake_aws_endpoints_get_url (FakeAwsEndpoints *self);
 void fake_aws_endpoints_set_imds_role (FakeAwsEndpoints *self,
                                        const char       *role);
 void fake_aws_endpoints_rotate_imds_token (FakeAwsEndpoints *self);
+/* IMDSv1 only: the token PUT answers 403 and GETs need no token. */
+void fake_aws_endpoints_set_imds_v1_only (FakeAwsEndpoints *self);
 guint fake_aws_endpoints_get_imds_token_puts (FakeAwsEndpoints *self);
 guint fake_aws_endpoints_get_imds_unauthorized (FakeAwsEndpoints *self);
 guint fake_aws_endpoints_get_requests (FakeAwsEndpoints *self);

@@ -456,6 +456,29 @@ test_imds_no_role (Fixture       *fixture,
 }
 
 static void
+test_imds_v1_fallback (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(ImgprocCredentialsProvider) provider = NULL;
+  g_autoptr(ImgprocCredentialsProvider) strict = NULL;
+  g_autoptr(ImgprocCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  use_fake_imds (fixture);
+  fake_aws_endpoints_set_imds_v1_only (fixture->endpoints);
+  provider = imgproc_imds_credentials_provider_new ();
+  credentials = load (provider, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (imgproc_credentials_get_access_key_id (credentials), ==, "ASIAIMDSEXAMPLE");
+
+  g_setenv ("AWS_EC2_METADATA_V1_DISABLED", "true", TRUE);
+  strict = imgproc_imds_credentials_provider_new ();
+  g_assert_null (load (strict, &error));
+  g_assert_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "403"));
+}
+
+static void
 test_imds_disabled (Fixture       *fixture,
                     gconstpointer  data)
 {
@@ -875,6 +898,7 @@ main (int   argc,
   ADD ("imds", test_imds);
   ADD ("imds/no-role", test_imds_no_role);
   ADD ("imds/disabled", test_imds_disabled);
+  ADD ("imds/v1-fallback", test_imds_v1_fallback);
   ADD ("imds/unreachable", test_imds_unreachable);
   ADD ("chain/order", test_chain_order);
   ADD ("chain/stops-on-error", test_chain_stops_on_error);
