@@ -5,11 +5,14 @@
 
 #include <imgproc.h>
 
+#include <gio/gunixsocketaddress.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <libsoup/soup.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define LOG_DOMAIN "imgproc-service"
 /* What an invocation keeps back from its deadline to answer in time. */
@@ -23,6 +26,9 @@ typedef struct {
   ImgprocProcessor *processor;
   ImgprocMetrics *metrics;
   ImgprocSqsClient *sqs;
+  ImgprocS3Client *s3;
+  ImgprocDynamodbClient *dynamodb;
+  const char *config_path;
 } Service;
 
 typedef void (*MessageDone) (ImgprocQueueMessage *message,
@@ -321,6 +327,39 @@ typedef struct {
 
 static void daemon_receive (Daemon *daemon);
 
+/* A message the daemon works on: its visibility is extended every half
+ * timeout, so that SQS does not hand it to another worker meanwhile. */
+typedef struct {
+  Daemon *daemon;
+  char *receipt_handle;
+  guint extend_id;
+} InFlight;
+
+static void
+visibility_extended (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!imgproc_sqs_client_change_message_visibility_finish (IMGPROC_SQS_CLIENT (source), result, &error))
+    g_warning ("%s", error->message);
+}
+
+static gboolean
+extend_visibility (gpointer data)
+{
+  InFlight *in_flight = data;
+  Service *service = in_flight->daemon->service;
+
+  imgproc_sqs_client_change_message_visibility_async (service->sqs,
+                                                      imgproc_service_config_get_queue_url (service->config),
+                                                      in_flight->receipt_handle,
+                                                      (int) imgproc_service_config_get_visibility_timeout (service->config),
+                                                      NULL, visibility_extended, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 daemon_check_exit (Daemon *daemon)
 {
@@ -334,10 +373,15 @@ daemon_message_done (ImgprocQueueMessage *message,
                      gboolean             acknowledged,
                      gpointer             user_data)
 {
-  Daemon *daemon = user_data;
+  InFlight *in_flight = user_data;
+  Daemon *daemon = in_flight->daemon;
   Service *service = daemon->service;
   const char *queue_url = imgproc_service_config_get_queue_url (service->config);
   g_autoptr(GError) error = NULL;
+
+  g_source_remove (in_flight->extend_id);
+  g_free (in_flight->receipt_handle);
+  g_free (in_flight);
 
   if (acknowledged)
     {
@@ -391,8 +435,15 @@ receive_done (GObject      *source,
                                        imgproc_sqs_message_get_body (received),
                                        imgproc_sqs_message_get_receive_count (received));
 
+          InFlight *in_flight = g_new0 (InFlight, 1);
+
+          in_flight->daemon = daemon;
+          in_flight->receipt_handle = g_strdup (imgproc_sqs_message_get_receipt_handle (received));
+          in_flight->extend_id =
+            g_timeout_add_seconds (MAX (1, imgproc_service_config_get_visibility_timeout (daemon->service->config) / 2),
+                                   extend_visibility, in_flight);
           daemon->in_flight++;
-          process_message (daemon->service, message, daemon->working, daemon_message_done, daemon);
+          process_message (daemon->service, message, daemon->working, daemon_message_done, in_flight);
         }
     }
 
@@ -422,6 +473,132 @@ daemon_receive (Daemon *daemon)
                                             daemon->receiving, receive_done, daemon);
 }
 
+/* sd_notify(3) without libsystemd: one datagram to $NOTIFY_SOCKET. */
+static void
+notify_systemd (const char *state)
+{
+  const char *path = g_getenv ("NOTIFY_SOCKET");
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  if (path == NULL || *path == '\0')
+    return;
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  if (socket == NULL)
+    return;
+  if (path[0] == '@')
+    address = g_unix_socket_address_new_with_type (path + 1, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
+  else
+    address = g_unix_socket_address_new (path);
+  g_socket_send_to (socket, address, state, strlen (state), NULL, NULL);
+}
+
+static gboolean
+watchdog_ping (gpointer data)
+{
+  notify_systemd ("WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+serve_health (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (g_str_equal (path, "/metrics"))
+    {
+      char *text = imgproc_metrics_to_prometheus (daemon->service->metrics);
+
+      soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE, text, strlen (text));
+    }
+  else if (g_str_equal (path, "/healthz"))
+    {
+      const char *state = daemon->stopping ? "stopping\n" : "ok\n";
+
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, state, strlen (state));
+      soup_server_message_set_status (msg, daemon->stopping ? 503 : 200, NULL);
+      return;
+    }
+  else
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+static SoupServer *
+start_http (Daemon  *daemon,
+            GError **error)
+{
+  const char *listen = imgproc_service_config_get_http_listen (daemon->service->config);
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GInetAddress) host = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *host_text = NULL;
+  const char *colon = strrchr (listen, ':');
+
+  /* The configuration checked it is a loopback HOST:PORT. */
+  host_text = g_strndup (listen, colon - listen);
+  if (g_str_equal (host_text, "localhost"))
+    host = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    {
+      g_strdelimit (host_text, "[]", ' ');
+      host = g_inet_address_new_from_string (g_strstrip (host_text));
+    }
+  if (host == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Cannot listen on %s"), listen);
+      return NULL;
+    }
+  address = g_inet_socket_address_new (host, (guint16) g_ascii_strtoull (colon + 1, NULL, 10));
+  server = soup_server_new ("server-header", "imgproc-service", NULL);
+  soup_server_add_handler (server, NULL, serve_health, daemon, NULL);
+  if (!soup_server_listen (server, address, 0, error))
+    return NULL;
+  return g_steal_pointer (&server);
+}
+
+/* SIGHUP: read the file and the environment again; flags keep their values.
+ * A bad new configuration is reported and the running one kept. */
+static gboolean
+on_reload_signal (gpointer data)
+{
+  Daemon *daemon = data;
+  Service *service = daemon->service;
+  g_autoptr(ImgprocServiceConfig) fresh = imgproc_service_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = imgproc_service_config_list_settings ();
+  guint i;
+
+  for (i = 0; names[i] != NULL; i++)
+    if (imgproc_service_config_get_source (service->config, names[i]) == IMGPROC_SETTING_SOURCE_COMMAND_LINE)
+      imgproc_service_config_set (fresh, names[i], imgproc_service_config_get_value (service->config, names[i]),
+                                  IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL);
+  if (!imgproc_service_config_load_key_file (fresh, service->config_path, &error) ||
+      !imgproc_service_config_load_environment (fresh, NULL, &error) ||
+      !imgproc_service_config_validate (fresh, IMGPROC_SERVICE_MODE_DAEMON, &error))
+    {
+      g_warning (_("Configuration not reloaded: %s"), error->message);
+      return G_SOURCE_CONTINUE;
+    }
+
+  notify_systemd ("RELOADING=1");
+  g_set_object (&service->config, fresh);
+  g_clear_object (&service->processor);
+  service->processor = imgproc_processor_new (service->config, service->s3, service->dynamodb);
+  imgproc_log_install (imgproc_log_format_from_string (imgproc_service_config_get_log_format (service->config)),
+                       imgproc_log_level_from_string (imgproc_service_config_get_log_level (service->config)));
+  g_message (_("Configuration reloaded"));
+  notify_systemd ("READY=1");
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 grace_over (gpointer data)
 {
@@ -440,6 +617,7 @@ on_stop_signal (gpointer data)
   if (daemon->stopping)
     return G_SOURCE_CONTINUE;
   g_message (_("Stopping: finishing %u messages in flight"), daemon->in_flight);
+  notify_systemd ("STOPPING=1");
   daemon->stopping = TRUE;
   g_cancellable_cancel (daemon->receiving);
   daemon->grace_id = g_timeout_add_seconds (imgproc_service_config_get_shutdown_timeout (daemon->service->config),
@@ -453,7 +631,10 @@ run_daemon (Service  *service,
             gboolean  once)
 {
   Daemon daemon = { 0 };
-  guint sigterm_id, sigint_id;
+  g_autoptr(SoupServer) http = NULL;
+  g_autoptr(GError) error = NULL;
+  guint sigterm_id, sigint_id, sighup_id, watchdog_id = 0;
+  const char *watchdog_usec = g_getenv ("WATCHDOG_USEC");
 
   daemon.service = service;
   daemon.once = once;
@@ -462,13 +643,34 @@ run_daemon (Service  *service,
   daemon.working = g_cancellable_new ();
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, &daemon);
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, &daemon);
+  sighup_id = g_unix_signal_add (SIGHUP, on_reload_signal, &daemon);
+
+  if (*imgproc_service_config_get_http_listen (service->config) != '\0')
+    {
+      http = start_http (&daemon, &error);
+      if (http == NULL)
+        {
+          g_critical ("%s", error->message);
+          return EXIT_FAILURE;
+        }
+    }
+  if (watchdog_usec != NULL && g_ascii_strtoull (watchdog_usec, NULL, 10) > 0)
+    watchdog_id = g_timeout_add (MAX (1, g_ascii_strtoull (watchdog_usec, NULL, 10) / 2000),
+                                 watchdog_ping, NULL);
 
   g_message (_("Polling %s"), imgproc_service_config_get_queue_url (service->config));
   daemon_receive (&daemon);
+  notify_systemd ("READY=1");
   g_main_loop_run (daemon.loop);
+
+  if (watchdog_id != 0)
+    g_source_remove (watchdog_id);
+  if (http != NULL)
+    soup_server_disconnect (http);
 
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
+  g_source_remove (sighup_id);
   if (daemon.grace_id != 0)
     g_source_remove (daemon.grace_id);
   g_object_unref (daemon.receiving);
@@ -497,9 +699,6 @@ make_service (Service  *service,
   const char *region = imgproc_service_config_get_region (service->config);
   g_autoptr(ImgprocAwsConfig) aws = NULL;
   g_autoptr(ImgprocCredentialsProvider) credentials = NULL;
-  g_autoptr(ImgprocS3Client) s3 = NULL;
-  g_autoptr(ImgprocDynamodbClient) dynamodb = NULL;
-  g_autoptr(ImgprocEventParser) parser = NULL;
 
   /* The AWS configuration reads the SDKs' variable; set it before any
    * thread starts. */
@@ -508,14 +707,14 @@ make_service (Service  *service,
 
   aws = imgproc_aws_config_new (*region != '\0' ? region : NULL);
   credentials = imgproc_aws_config_create_default_provider (aws);
-  s3 = imgproc_s3_client_new (aws, credentials);
-  if (*imgproc_service_config_get_table (service->config) != '\0')
-    dynamodb = imgproc_dynamodb_client_new (aws, credentials);
+  service->s3 = imgproc_s3_client_new (aws, credentials);
+  /* Made even without a table, so that a reload may add one. */
+  service->dynamodb = imgproc_dynamodb_client_new (aws, credentials);
   if (daemon_mode)
     service->sqs = imgproc_sqs_client_new (aws, credentials);
 
   service->parser = imgproc_event_parser_new ();
-  service->processor = imgproc_processor_new (service->config, s3, dynamodb);
+  service->processor = imgproc_processor_new (service->config, service->s3, service->dynamodb);
   service->metrics = imgproc_metrics_new (imgproc_service_config_get_metrics_namespace (service->config),
                                           g_getenv ("AWS_LAMBDA_FUNCTION_NAME"));
   return TRUE;
@@ -599,7 +798,8 @@ main (int argc, char **argv)
   imgproc_log_install (imgproc_log_format_from_string (imgproc_service_config_get_log_format (config)),
                        imgproc_log_level_from_string (imgproc_service_config_get_log_level (config)));
 
-  service.config = config;
+  service.config = g_object_ref (config);
+  service.config_path = config_path;
   if (!make_service (&service, mode == IMGPROC_SERVICE_MODE_DAEMON, &error))
     {
       g_printerr ("imgproc-service: %s\n", error->message);
@@ -617,5 +817,8 @@ main (int argc, char **argv)
   g_clear_object (&service.processor);
   g_clear_object (&service.metrics);
   g_clear_object (&service.sqs);
+  g_clear_object (&service.s3);
+  g_clear_object (&service.dynamodb);
+  g_clear_object (&service.config);
   return status;
 }

@@ -15,4 +15,4 @@ service_imgproc_LDADD = libimgproc/libimgproc.la $(GLIB_LIBS) $(JSON_LIBS)
 bin_PROGRAMS += service/imgproc-service
 service_imgproc_service_SOURCES = service/imgproc-service.c
 service_imgproc_service_CFLAGS = $(AM_CFLAGS) $(GLIB_CFLAGS) $(SOUP_CFLAGS) $(JSON_CFLAGS) $(PIXBUF_CFLAGS)
-service_imgproc_service_LDADD = libimgproc/libimgproc.la $(GLIB_LIBS) $(JSON_LIBS)
+service_imgproc_service_LDADD = libimgproc/libimgproc.la $(GLIB_LIBS) $(SOUP_LIBS) $(JSON_LIBS)

@@ -104,6 +104,39 @@ check(attributes["ApproximateNumberOfMessagesNotVisible"] == "1",
 check(attributes["ApproximateNumberOfMessages"] == "1", "every other message was deleted")
 check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages"), "no message left visible")
 
+# The long-running daemon: /healthz and /metrics on loopback, and a clean
+# exit on SIGTERM.
+import signal
+import socket
+import time
+import urllib.request
+
+probe = socket.socket()
+probe.bind(("127.0.0.1", 0))
+port = probe.getsockname()[1]
+probe.close()
+daemon = subprocess.Popen(
+    [service, "--mode=daemon", "--queue-url=" + queue, "--http-listen=127.0.0.1:%d" % port,
+     "--shutdown-timeout=5"],
+    env=dict(env, IMGPROC_CONFIG=config_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+health = metrics = None
+for _ in range(100):
+    try:
+        health = urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=5).read().decode()
+        metrics = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5).read().decode()
+        break
+    except OSError:
+        time.sleep(0.1)
+check(health == "ok\n", "/healthz answers ok")
+check(metrics is not None and "\nimgproc_images_processed_total 0\n" in metrics, "/metrics is Prometheus text")
+daemon.send_signal(signal.SIGTERM)
+try:
+    status = daemon.wait(timeout=60)
+except subprocess.TimeoutExpired:
+    daemon.kill()
+    status = None
+check(status == 0, "SIGTERM stops the daemon with status 0 (%s)" % status)
+
 print("1..%d" % len(checks))
 for number, (ok, what) in enumerate(checks, 1):
     print("%s %d - %s" % ("ok" if ok else "not ok", number, what))
