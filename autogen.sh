@@ -4,5 +4,5 @@ set -e
 srcdir=$(dirname "$0")
 test -n "$srcdir" || srcdir=.
 cd "$srcdir"
-autoreconf --force --install --verbose >/dev/null
+autoreconf --force --install
 echo "Now run ./configure (or build out of tree: mkdir _build && cd _build && ../configure)."
