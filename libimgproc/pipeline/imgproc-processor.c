@@ -7,7 +7,7 @@
  *   bucket (S), etag (S), version_id (S, when versioned)
  *   sequencer (S)    the S3 sequencer, upper-case and left-padded with zeros
  *                    to 32 digits, so that string order is event order
- *   status (S)       "processed" or "failed"
+ *   status (S)       "processed", "failed" or "removed"
  *   renditions (L)   of M {key S, width N, height N, bytes N, format S,
  *                    content_type S}
  *   source_bytes (N), fetch_ms (N), resize_ms (N), store_ms (N),
@@ -68,6 +68,7 @@ typedef struct {
   GError *failure;
   ImgprocOutcome outcome;
   gboolean stale;
+  gboolean removal;
 } ProcessData;
 
 static void
@@ -96,7 +97,8 @@ imgproc_processor_constructed (GObject *object)
                               "source-prefix", imgproc_service_config_get_source_prefix (self->config),
                               "destination-prefix", imgproc_service_config_get_destination_prefix (self->config),
                               "allowed-buckets", imgproc_service_config_get_allowed_buckets (self->config),
-                              "accept-removals", FALSE,
+                              "accept-removals",
+                              imgproc_service_config_get_delete_renditions_on_remove (self->config),
                               NULL);
 
   widths = imgproc_service_config_get_widths (self->config, &n_widths);
@@ -334,7 +336,7 @@ build_item (ProcessData *data)
   set_string (item, "etag", imgproc_object_event_get_etag (data->event));
   set_string (item, "version_id", imgproc_object_event_get_version_id (data->event));
   set_string (item, "sequencer", sequencer);
-  set_string (item, "status", data->failure == NULL ? "processed" : "failed");
+  set_string (item, "status", data->failure != NULL ? "failed" : (data->removal ? "removed" : "processed"));
   set_string (item, "event_name", imgproc_object_event_get_event_name (data->event));
   set_string (item, "event_time", imgproc_object_event_get_event_time (data->event));
   set_string (item, "updated_at", updated_at);
@@ -558,6 +560,123 @@ fetch_done (GObject      *source,
                                  resize_done, g_object_ref (task));
 }
 
+/* The formats a rendition of @relative_key may have: with a fixed output
+ * format, that one; otherwise the resizer's rule for "same". */
+static GArray *
+rendition_formats (ImgprocProcessor *self,
+                   const char       *relative_key)
+{
+  GArray *formats = g_array_new (FALSE, FALSE, sizeof (ImgprocImageFormat));
+  const char *dot = strrchr (relative_key, '.');
+  g_autofree char *extension = g_ascii_strdown (dot != NULL ? dot + 1 : "", -1);
+  ImgprocImageFormat format;
+
+  switch (imgproc_service_config_get_output_format (self->config))
+    {
+    case IMGPROC_OUTPUT_FORMAT_JPEG:
+      format = IMGPROC_IMAGE_FORMAT_JPEG;
+      g_array_append_val (formats, format);
+      return formats;
+    case IMGPROC_OUTPUT_FORMAT_PNG:
+      format = IMGPROC_IMAGE_FORMAT_PNG;
+      g_array_append_val (formats, format);
+      return formats;
+    case IMGPROC_OUTPUT_FORMAT_WEBP:
+      format = IMGPROC_IMAGE_FORMAT_WEBP;
+      g_array_append_val (formats, format);
+      return formats;
+    case IMGPROC_OUTPUT_FORMAT_SAME:
+    default:
+      break;
+    }
+
+  if (g_str_equal (extension, "jpg") || g_str_equal (extension, "jpeg"))
+    format = IMGPROC_IMAGE_FORMAT_JPEG;
+  else if (g_str_equal (extension, "png"))
+    format = IMGPROC_IMAGE_FORMAT_PNG;
+  else if (g_str_equal (extension, "webp"))
+    format = IMGPROC_IMAGE_FORMAT_WEBP;
+  else
+    {
+      /* GIF, TIFF, BMP and unknown names: JPEG or PNG, by alpha. */
+      format = IMGPROC_IMAGE_FORMAT_JPEG;
+      g_array_append_val (formats, format);
+      format = IMGPROC_IMAGE_FORMAT_PNG;
+      g_array_append_val (formats, format);
+      if (!g_str_equal (extension, "gif") && !g_str_equal (extension, "tif") &&
+          !g_str_equal (extension, "tiff") && !g_str_equal (extension, "bmp"))
+        {
+          format = IMGPROC_IMAGE_FORMAT_WEBP;
+          g_array_append_val (formats, format);
+        }
+      return formats;
+    }
+  g_array_append_val (formats, format);
+  return formats;
+}
+
+static void delete_next (GTask *task);
+
+static void
+delete_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ProcessData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!imgproc_s3_client_delete_object_finish (IMGPROC_S3_CLIENT (source), result, &error) &&
+      !g_error_matches (error, IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_NOT_FOUND))
+    {
+      fail (task, error);
+      return;
+    }
+  g_clear_error (&error);
+  data->next_put++;
+  delete_next (task);
+}
+
+static void
+delete_next (GTask *task)
+{
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+
+  if (data->next_put >= data->keys->len)
+    {
+      data->store_us = g_get_monotonic_time ();
+      data->outcome = IMGPROC_OUTCOME_SUCCESS;
+      record (task);
+      return;
+    }
+  imgproc_s3_client_delete_object_async (self->s3, data->bucket, g_ptr_array_index (data->keys, data->next_put),
+                                         g_task_get_cancellable (task), delete_done, g_object_ref (task));
+}
+
+/* A removed source: delete every rendition key it may have had. S3 answers
+ * a delete of a missing key with success, so guessing is harmless. */
+static void
+remove_renditions (GTask *task)
+{
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  g_autoptr(GArray) formats = rendition_formats (self, data->relative_key);
+  const guint *widths;
+  guint n_widths = 0, i, j;
+
+  data->removal = TRUE;
+  data->fetch_us = data->resize_us = g_get_monotonic_time ();
+  data->keys = g_ptr_array_new_with_free_func (g_free);
+  widths = imgproc_service_config_get_widths (self->config, &n_widths);
+  for (i = 0; i < n_widths; i++)
+    for (j = 0; j < formats->len; j++)
+      g_ptr_array_add (data->keys,
+                       imgproc_guard_rendition_key (self->guard, data->relative_key, widths[i],
+                                                    g_array_index (formats, ImgprocImageFormat, j)));
+  delete_next (task);
+}
+
 /**
  * imgproc_processor_process_async:
  * @self: a processor
@@ -575,7 +694,9 @@ fetch_done (GObject      *source,
  * Cache-Control, `x-amz-meta-source-key` (the key percent-encoded, as headers
  * carry only ASCII), `-source-etag`, `-source-sequencer`
  * and SSE-KMS when a key is configured; then the DynamoDB record described at
- * the top of imgproc-processor.c. Renditions go to the configured bucket, or
+ * the top of imgproc-processor.c. When `delete-renditions-on-remove` is set, a
+ * removal deletes every rendition key the source may have had and records
+ * the status "removed"; otherwise the guard skips removals. Renditions go to the configured bucket, or
  * the event's when none is.
  */
 void
@@ -618,6 +739,12 @@ imgproc_processor_process_async (ImgprocProcessor         *self,
 
   bucket = imgproc_service_config_get_bucket (self->config);
   data->bucket = *bucket != '\0' ? bucket : imgproc_object_event_get_bucket (event);
+
+  if (imgproc_object_event_get_kind (event) == IMGPROC_OBJECT_EVENT_KIND_REMOVED)
+    {
+      remove_renditions (task);
+      return;
+    }
 
   size = imgproc_object_event_get_size (event);
   if (size >= 0 && (guint64) size > imgproc_service_config_get_max_object_bytes (self->config))

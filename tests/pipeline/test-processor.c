@@ -17,6 +17,9 @@ typedef struct {
   guint dynamodb_status;
   ImgprocProcessor *processor;
   ImgprocServiceConfig *config;
+  ImgprocS3Client *s3;
+  ImgprocDynamodbClient *dynamodb;
+  GPtrArray *deletes;
 } Fixture;
 
 typedef struct {
@@ -110,6 +113,13 @@ handle (SoupServer        *server,
       return;
     }
 
+  if (g_str_equal (method, "DELETE"))
+    {
+      g_ptr_array_add (fixture->deletes, g_strdup (path));
+      soup_server_message_set_status (msg, 204, NULL);
+      return;
+    }
+
   soup_server_message_set_status (msg, 400, NULL);
 }
 
@@ -128,6 +138,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   fixture->puts = g_ptr_array_new_with_free_func ((GDestroyNotify) put_free);
   fixture->items = g_ptr_array_new_with_free_func (g_free);
+  fixture->deletes = g_ptr_array_new_with_free_func (g_free);
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, handle, fixture, NULL);
   g_assert_true (soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -160,6 +171,8 @@ fixture_set_up (Fixture       *fixture,
   s3 = imgproc_s3_client_new (aws, credentials);
   dynamodb = imgproc_dynamodb_client_new (aws, credentials);
   fixture->processor = imgproc_processor_new (fixture->config, s3, dynamodb);
+  fixture->s3 = g_object_ref (s3);
+  fixture->dynamodb = g_object_ref (dynamodb);
 }
 
 static void
@@ -168,6 +181,9 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_clear_object (&fixture->processor);
   g_clear_object (&fixture->config);
+  g_clear_object (&fixture->s3);
+  g_clear_object (&fixture->dynamodb);
+  g_ptr_array_unref (fixture->deletes);
   soup_server_disconnect (fixture->server);
   g_clear_object (&fixture->server);
   g_hash_table_unref (fixture->objects);
@@ -391,6 +407,52 @@ test_record_unavailable (Fixture       *fixture,
   g_assert_false (imgproc_record_result_is_acknowledged (result));
 }
 
+static void
+removed_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ImgprocRecordResult **out = user_data;
+
+  *out = imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result);
+}
+
+static void
+test_removal (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(ImgprocObjectEvent) removed =
+    imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_REMOVED, IMGPROC_EVENT_ORIGIN_S3,
+                              "ObjectRemoved:Delete", "media", "uploads/a/b.PNG", -1, NULL, "0F", NULL, NULL);
+  g_autoptr(ImgprocRecordResult) kept = NULL;
+  g_autoptr(ImgprocRecordResult) result = NULL;
+  g_autoptr(ImgprocProcessor) deleting = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *item;
+
+  /* By default a removal is skipped. */
+  imgproc_processor_process_async (fixture->processor, removed, 1, NULL, removed_done, &kept);
+  while (kept == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (imgproc_record_result_get_outcome (kept), ==, IMGPROC_OUTCOME_SKIPPED);
+  g_assert_cmpint (imgproc_record_result_get_skip_reason (kept), ==, IMGPROC_SKIP_REASON_NOT_CREATED);
+
+  g_assert_true (imgproc_service_config_set (fixture->config, "delete-renditions-on-remove", "true",
+                                             IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL));
+  deleting = imgproc_processor_new (fixture->config, fixture->s3, fixture->dynamodb);
+  imgproc_processor_process_async (deleting, removed, 1, NULL, removed_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_SUCCESS);
+  g_assert_cmpuint (fixture->deletes->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (fixture->deletes, 0), ==, "/media/processed/320/a/b.jpg");
+  g_assert_cmpstr (g_ptr_array_index (fixture->deletes, 1), ==, "/media/processed/160/a/b.jpg");
+  g_assert_cmpuint (fixture->gets, ==, 0);
+  item = parse_item (parser, g_ptr_array_index (fixture->items, 0));
+  g_assert_cmpstr (item_string (item, "status"), ==, "removed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,6 +466,7 @@ main (int argc, char **argv)
   ADD ("/processor/missing", test_missing);
   ADD ("/processor/stale", test_stale);
   ADD ("/processor/record-unavailable", test_record_unavailable);
+  ADD ("/processor/removal", test_removal);
 #undef ADD
 
   return g_test_run ();
