@@ -7,7 +7,7 @@ program=${IMGPROC_BUILDDIR:-.}/tests/aws/test-aws-clients
 
 if ! command -v "${NODE:-node}" >/dev/null 2>&1; then
   echo "1..0 # SKIP node not found"
-  exit 77
+  exit 0
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/imgproc-aws-clients.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
