@@ -34,17 +34,6 @@ skip () {
 	echo "ok $n - $1 # SKIP $2"
 }
 
-# check NAME COMMAND...: passes when COMMAND exits 0.
-check () {
-	name=$1
-	shift
-	if "$@" >"$tmp/check.out" 2>&1; then
-		ok "$name"
-	else
-		not_ok "$name" "$(cat "$tmp/check.out")"
-	fi
-}
-
 # run EXPECTED_STATUS ARGS...: runs the tool with stdout in $tmp/out and
 # stderr in $tmp/err, and passes when it exits with EXPECTED_STATUS.
 run () {
