@@ -204,6 +204,13 @@ clamp_output (gint32 v)
   return (guint8) CLAMP (v, 0, 255);
 }
 
+static inline const guint8 *
+ring_row (const ImgprocScaler *self,
+          guint                y)
+{
+  return self->ring + (gsize) (y % self->ring_rows) * self->row_stride;
+}
+
 static VECTORIZE void
 vertical_pass (ImgprocScaler *self,
                guint          y)
@@ -217,7 +224,7 @@ vertical_pass (ImgprocScaler *self,
 
   if (count == 1)
     {
-      const guint8 *src = self->ring + (gsize) (start % self->ring_rows) * self->row_stride;
+      const guint8 *src = ring_row (self, start);
 
       for (gsize i = 0; i < self->row_stride; i++)
         out[i] = (gint16) (src[i] << EXTRA_BITS);
@@ -226,10 +233,17 @@ vertical_pass (ImgprocScaler *self,
 
   /* Fixed-size inner blocks let the compiler vectorize at -O2 without a
    * scalar epilogue: rows are padded to a multiple of BLOCK. */
-  memset (acc, 0, self->row_stride * sizeof (gint32));
-  for (guint k = 0; k < count; k++)
+  {
+    const guint8 *src = ring_row (self, start);
+    gint32 weight = w[0];
+
+    for (gsize b = 0; b < n_blocks; b++)
+      for (gsize i = 0; i < BLOCK; i++)
+        acc[b * BLOCK + i] = weight * src[b * BLOCK + i];
+  }
+  for (guint k = 1; k < count; k++)
     {
-      const guint8 *src = self->ring + (gsize) ((start + k) % self->ring_rows) * self->row_stride;
+      const guint8 *src = ring_row (self, start + k);
       gint32 weight = w[k];
 
       for (gsize b = 0; b < n_blocks; b++)
