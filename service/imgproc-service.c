@@ -28,6 +28,7 @@ typedef struct {
   ImgprocSqsClient *sqs;
   ImgprocS3Client *s3;
   ImgprocDynamodbClient *dynamodb;
+  ImgprocXrayEmitter *emitter;
   const char *config_path;
 } Service;
 
@@ -125,6 +126,7 @@ record_done (GObject      *source,
 static void
 process_message (Service             *service,
                  ImgprocQueueMessage *message,
+                 ImgprocTraceHeader  *trace,
                  GCancellable        *cancellable,
                  MessageDone          done,
                  gpointer             user_data)
@@ -165,7 +167,7 @@ process_message (Service             *service,
       record->event = imgproc_object_event_ref (event);
       imgproc_processor_process_async (service->processor, event,
                                        imgproc_queue_message_get_receive_count (message),
-                                       cancellable, record_done, record);
+                                       trace, cancellable, record_done, record);
     }
   if (--job->pending == 0)
     message_job_finish (job);
@@ -219,6 +221,10 @@ handle_invocation (Service              *service,
   gint64 remaining = imgproc_invocation_get_remaining_ms (invocation);
   guint timeout_id = 0;
   guint i;
+  g_autoptr(ImgprocTraceHeader) trace = NULL;
+
+  if (imgproc_invocation_get_trace_id (invocation) != NULL)
+    trace = imgproc_trace_header_parse (imgproc_invocation_get_trace_id (invocation), NULL);
 
   messages = imgproc_event_parser_parse_lambda_event (service->parser, g_bytes_get_data (event, NULL),
                                                       (gssize) g_bytes_get_size (event), &kind, &error);
@@ -253,7 +259,7 @@ handle_invocation (Service              *service,
           lambda_message_done (message, FALSE, &batch);
           continue;
         }
-      process_message (service, message, cancellable, lambda_message_done, &batch);
+      process_message (service, message, trace, cancellable, lambda_message_done, &batch);
     }
   if (--batch.pending > 0)
     g_main_loop_run (batch.loop);
@@ -443,7 +449,7 @@ receive_done (GObject      *source,
             g_timeout_add_seconds (MAX (1, imgproc_service_config_get_visibility_timeout (daemon->service->config) / 2),
                                    extend_visibility, in_flight);
           daemon->in_flight++;
-          process_message (daemon->service, message, daemon->working, daemon_message_done, in_flight);
+          process_message (daemon->service, message, NULL, daemon->working, daemon_message_done, in_flight);
         }
     }
 
@@ -592,6 +598,7 @@ on_reload_signal (gpointer data)
   g_set_object (&service->config, fresh);
   g_clear_object (&service->processor);
   service->processor = imgproc_processor_new (service->config, service->s3, service->dynamodb);
+  imgproc_processor_set_xray_emitter (service->processor, service->emitter);
   imgproc_log_install (imgproc_log_format_from_string (imgproc_service_config_get_log_format (service->config)),
                        imgproc_log_level_from_string (imgproc_service_config_get_log_level (service->config)));
   g_message (_("Configuration reloaded"));
@@ -717,6 +724,17 @@ make_service (Service  *service,
   service->processor = imgproc_processor_new (service->config, service->s3, service->dynamodb);
   service->metrics = imgproc_metrics_new (imgproc_service_config_get_metrics_namespace (service->config),
                                           g_getenv ("AWS_LAMBDA_FUNCTION_NAME"));
+  if (imgproc_service_config_get_tracing (service->config) &&
+      g_getenv ("AWS_XRAY_DAEMON_ADDRESS") != NULL)
+    {
+      g_autoptr(GError) xray_error = NULL;
+
+      service->emitter = imgproc_xray_emitter_new_from_environment (&xray_error);
+      if (service->emitter == NULL)
+        g_warning ("%s", xray_error->message);
+      else
+        imgproc_processor_set_xray_emitter (service->processor, service->emitter);
+    }
   return TRUE;
 }
 
@@ -820,5 +838,6 @@ main (int argc, char **argv)
   g_clear_object (&service.s3);
   g_clear_object (&service.dynamodb);
   g_clear_object (&service.config);
+  g_clear_object (&service.emitter);
   return status;
 }

@@ -37,6 +37,7 @@ struct _ImgprocProcessor
   ImgprocDynamodbClient *dynamodb;
   ImgprocGuard *guard;
   ImgprocResizer *resizer;
+  ImgprocXrayEmitter *emitter;
 };
 
 G_DEFINE_FINAL_TYPE (ImgprocProcessor, imgproc_processor, G_TYPE_OBJECT)
@@ -53,6 +54,8 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct {
   ImgprocObjectEvent *event;
+  ImgprocTraceHeader *trace;
+  gint64 call_started_us;
   guint attempts;
   char *relative_key;
   const char *bucket;
@@ -75,6 +78,7 @@ static void
 process_data_free (ProcessData *data)
 {
   g_clear_pointer (&data->event, imgproc_object_event_unref);
+  g_clear_pointer (&data->trace, imgproc_trace_header_unref);
   g_free (data->relative_key);
   g_clear_pointer (&data->source, g_bytes_unref);
   g_clear_pointer (&data->renditions, g_ptr_array_unref);
@@ -125,6 +129,7 @@ imgproc_processor_finalize (GObject *object)
   g_clear_object (&self->dynamodb);
   g_clear_object (&self->guard);
   g_clear_object (&self->resizer);
+  g_clear_object (&self->emitter);
 
   G_OBJECT_CLASS (imgproc_processor_parent_class)->finalize (object);
 }
@@ -258,6 +263,55 @@ imgproc_processor_new (ImgprocServiceConfig  *config,
                        NULL);
 }
 
+/**
+ * imgproc_processor_set_xray_emitter:
+ * @self: a processor
+ * @emitter: (nullable): an X-Ray emitter, or %NULL to stop tracing
+ *
+ * Makes the processor send an X-Ray subsegment for each S3 and DynamoDB
+ * call of a record whose trace is sampled. Set it before processing starts.
+ */
+void
+imgproc_processor_set_xray_emitter (ImgprocProcessor   *self,
+                                    ImgprocXrayEmitter *emitter)
+{
+  g_return_if_fail (IMGPROC_IS_PROCESSOR (self));
+  g_return_if_fail (emitter == NULL || IMGPROC_IS_XRAY_EMITTER (emitter));
+
+  g_set_object (&self->emitter, emitter);
+}
+
+/* A subsegment for the call that started at data->call_started_us; a lost
+ * datagram is not worth a failure. */
+static void
+trace_call (ImgprocProcessor *self,
+            ProcessData      *data,
+            const char       *service,
+            const char       *operation,
+            const GError     *error)
+{
+  ImgprocAwsErrorDetails *details;
+  guint status = 200;
+  double end = (double) g_get_real_time () / G_USEC_PER_SEC;
+
+  if (self->emitter == NULL || data->trace == NULL ||
+      imgproc_trace_header_get_sampling (data->trace) != IMGPROC_TRACE_SAMPLING_SAMPLED)
+    return;
+  if (error != NULL)
+    {
+      details = error->domain == IMGPROC_AWS_ERROR ? imgproc_aws_error_get_details (error) : NULL;
+      status = details != NULL ? imgproc_aws_error_details_get_status (details) : 0;
+    }
+  imgproc_xray_emitter_send_subsegment (self->emitter, data->trace, service, operation,
+                                        (double) data->call_started_us / G_USEC_PER_SEC, end, status, NULL);
+}
+
+static void
+start_call (ProcessData *data)
+{
+  data->call_started_us = g_get_real_time ();
+}
+
 /* What retrying cannot change is permanent; everything else may pass. */
 static ImgprocOutcome
 classify (const GError *error)
@@ -384,6 +438,8 @@ record_done (GObject      *source,
   g_autoptr(JsonObject) reply = imgproc_dynamodb_client_put_item_finish (IMGPROC_DYNAMODB_CLIENT (source),
                                                                          result, &error);
 
+  trace_call (g_task_get_source_object (task), data, "DynamoDB", "PutItem", error);
+
   /* With ReturnValues NONE, success may give no object at all. */
   if (error != NULL)
     {
@@ -426,6 +482,7 @@ record (GTask *task)
   sequencer = padded_sequencer (imgproc_object_event_get_sequencer (data->event));
   json_object_set_member (values, ":seq", imgproc_dynamodb_attribute_new_string (sequencer));
 
+  start_call (data);
   imgproc_dynamodb_client_put_item_async (self->dynamodb, table, item,
                                           "attribute_not_exists(#key) OR #seq <= :seq",
                                           names, values, IMGPROC_DYNAMODB_RETURN_VALUES_NONE,
@@ -455,6 +512,8 @@ put_done (GObject      *source,
   ProcessData *data = g_task_get_task_data (task);
   GError *error = NULL;
   g_autofree char *etag = imgproc_s3_client_put_object_finish (IMGPROC_S3_CLIENT (source), result, &error);
+
+  trace_call (g_task_get_source_object (task), data, "S3", "PutObject", error);
 
   if (error != NULL)
     {
@@ -500,6 +559,7 @@ put_next (GTask *task)
   if (*kms_key_id != '\0')
     imgproc_s3_put_options_set_sse_kms (options, TRUE, kms_key_id);
 
+  start_call (data);
   imgproc_s3_client_put_object_async (self->s3, data->bucket, g_ptr_array_index (data->keys, data->next_put),
                                       imgproc_rendition_get_bytes (rendition),
                                       imgproc_rendition_get_mime_type (rendition), options,
@@ -550,6 +610,7 @@ fetch_done (GObject      *source,
   GError *error = NULL;
 
   data->source = imgproc_s3_client_get_object_finish (IMGPROC_S3_CLIENT (source), result, &info, &error);
+  trace_call (self, data, "S3", "GetObject", error);
   data->fetch_us = g_get_monotonic_time ();
   if (data->source == NULL)
     {
@@ -626,7 +687,10 @@ delete_done (GObject      *source,
   ProcessData *data = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (!imgproc_s3_client_delete_object_finish (IMGPROC_S3_CLIENT (source), result, &error) &&
+  gboolean deleted = imgproc_s3_client_delete_object_finish (IMGPROC_S3_CLIENT (source), result, &error);
+
+  trace_call (g_task_get_source_object (task), data, "S3", "DeleteObject", error);
+  if (!deleted &&
       !g_error_matches (error, IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_NOT_FOUND))
     {
       fail (task, error);
@@ -650,6 +714,7 @@ delete_next (GTask *task)
       record (task);
       return;
     }
+  start_call (data);
   imgproc_s3_client_delete_object_async (self->s3, data->bucket, g_ptr_array_index (data->keys, data->next_put),
                                          g_task_get_cancellable (task), delete_done, g_object_ref (task));
 }
@@ -683,6 +748,9 @@ remove_renditions (GTask *task)
  * @event: an object event
  * @attempts: how many times the message was delivered (its SQS receive
  *   count), recorded with the outcome
+ * @trace: (nullable): the X-Ray trace of the work, such as the Lambda
+ *   invocation's; with an emitter set and a sampled trace, each S3 and
+ *   DynamoDB call becomes a subsegment
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called with the result
  * @user_data: data for @callback
@@ -703,6 +771,7 @@ void
 imgproc_processor_process_async (ImgprocProcessor         *self,
                                  ImgprocObjectEvent       *event,
                                  guint                     attempts,
+                                 ImgprocTraceHeader       *trace,
                                  GCancellable             *cancellable,
                                  GAsyncReadyCallback       callback,
                                  gpointer                  user_data)
@@ -721,6 +790,7 @@ imgproc_processor_process_async (ImgprocProcessor         *self,
   g_task_set_source_tag (task, imgproc_processor_process_async);
   data = g_new0 (ProcessData, 1);
   data->event = imgproc_object_event_ref (event);
+  data->trace = trace != NULL ? imgproc_trace_header_ref (trace) : NULL;
   data->attempts = attempts;
   data->started_us = g_get_monotonic_time ();
   data->outcome = IMGPROC_OUTCOME_TRANSIENT_FAILURE;
@@ -756,6 +826,7 @@ imgproc_processor_process_async (ImgprocProcessor         *self,
       return;
     }
 
+  start_call (data);
   imgproc_s3_client_get_object_async (self->s3, imgproc_object_event_get_bucket (event),
                                       imgproc_object_event_get_key (event),
                                       imgproc_service_config_get_max_object_bytes (self->config),

@@ -13,6 +13,8 @@
 #include "imgproc-service-config.h"
 #include "imgproc-s3-client.h"
 #include "imgproc-dynamodb-client.h"
+#include "imgproc-trace-header.h"
+#include "imgproc-xray-emitter.h"
 
 G_BEGIN_DECLS
 
@@ -27,9 +29,14 @@ ImgprocProcessor *imgproc_processor_new (ImgprocServiceConfig  *config,
                                          ImgprocDynamodbClient *dynamodb);
 
 IMGPROC_AVAILABLE_IN_ALL
+void imgproc_processor_set_xray_emitter (ImgprocProcessor   *self,
+                                         ImgprocXrayEmitter *emitter);
+
+IMGPROC_AVAILABLE_IN_ALL
 void imgproc_processor_process_async (ImgprocProcessor         *self,
                                       ImgprocObjectEvent       *event,
                                       guint                     attempts,
+                                      ImgprocTraceHeader       *trace,
                                       GCancellable             *cancellable,
                                       GAsyncReadyCallback       callback,
                                       gpointer                  user_data);

@@ -20,6 +20,7 @@ typedef struct {
   ImgprocS3Client *s3;
   ImgprocDynamodbClient *dynamodb;
   GPtrArray *deletes;
+  ImgprocTraceHeader *trace;
 } Fixture;
 
 typedef struct {
@@ -184,6 +185,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->s3);
   g_clear_object (&fixture->dynamodb);
   g_ptr_array_unref (fixture->deletes);
+  g_clear_pointer (&fixture->trace, imgproc_trace_header_unref);
   soup_server_disconnect (fixture->server);
   g_clear_object (&fixture->server);
   g_hash_table_unref (fixture->objects);
@@ -240,7 +242,7 @@ process (Fixture    *fixture,
                               sequencer, NULL, "2026-11-26T19:00:00.000Z");
   ImgprocRecordResult *result = NULL;
 
-  imgproc_processor_process_async (fixture->processor, event, 2, NULL, done, &result);
+  imgproc_processor_process_async (fixture->processor, event, 2, fixture->trace, NULL, done, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return result;
@@ -408,6 +410,63 @@ test_record_unavailable (Fixture       *fixture,
 }
 
 static void
+test_tracing (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GBytes) image = load_image ("flower-2268x1512.png");
+  g_autoptr(ImgprocRecordResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocket) daemon = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(ImgprocXrayEmitter) emitter = NULL;
+  g_autofree char *address = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  char buffer[65536];
+  gssize received;
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no flower-2268x1512.png");
+      return;
+    }
+  daemon = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (daemon, any, TRUE, &error));
+  bound = g_socket_get_local_address (daemon, &error);
+  address = g_strdup_printf ("127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  emitter = imgproc_xray_emitter_new (address, &error);
+  g_assert_no_error (error);
+  imgproc_processor_set_xray_emitter (fixture->processor, emitter);
+  fixture->trace = imgproc_trace_header_parse ("Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;"
+                                               "Parent=9a9197af755a6419;Sampled=1", &error);
+  g_assert_no_error (error);
+
+  add_object (fixture, "/media/uploads/t.png", image);
+  result = process (fixture, "uploads/t.png", -1, "0C");
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_SUCCESS);
+
+  /* GetObject, two PutObject and PutItem, each one datagram. */
+  g_socket_set_blocking (daemon, FALSE);
+  while ((received = g_socket_receive (daemon, buffer, sizeof buffer - 1, NULL, NULL)) > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      const char *newline;
+      JsonObject *object;
+
+      buffer[received] = '\0';
+      newline = strchr (buffer, '\n');
+      g_assert_nonnull (newline);
+      g_assert_true (json_parser_load_from_data (parser, newline + 1, -1, NULL));
+      object = json_node_get_object (json_parser_get_root (parser));
+      g_string_append_printf (names, "%s.%s ", json_object_get_string_member (object, "name"),
+                              json_object_get_string_member (json_object_get_object_member (object, "aws"), "operation"));
+    }
+  g_assert_cmpstr (names->str, ==, "S3.GetObject S3.PutObject S3.PutObject DynamoDB.PutItem ");
+}
+
+static void
 removed_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -431,7 +490,7 @@ test_removal (Fixture       *fixture,
   JsonObject *item;
 
   /* By default a removal is skipped. */
-  imgproc_processor_process_async (fixture->processor, removed, 1, NULL, removed_done, &kept);
+  imgproc_processor_process_async (fixture->processor, removed, 1, NULL, NULL, removed_done, &kept);
   while (kept == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (imgproc_record_result_get_outcome (kept), ==, IMGPROC_OUTCOME_SKIPPED);
@@ -440,7 +499,7 @@ test_removal (Fixture       *fixture,
   g_assert_true (imgproc_service_config_set (fixture->config, "delete-renditions-on-remove", "true",
                                              IMGPROC_SETTING_SOURCE_COMMAND_LINE, NULL));
   deleting = imgproc_processor_new (fixture->config, fixture->s3, fixture->dynamodb);
-  imgproc_processor_process_async (deleting, removed, 1, NULL, removed_done, &result);
+  imgproc_processor_process_async (deleting, removed, 1, NULL, NULL, removed_done, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
@@ -467,6 +526,7 @@ main (int argc, char **argv)
   ADD ("/processor/stale", test_stale);
   ADD ("/processor/record-unavailable", test_record_unavailable);
   ADD ("/processor/removal", test_removal);
+  ADD ("/processor/tracing", test_tracing);
 #undef ADD
 
   return g_test_run ();
