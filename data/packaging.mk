@@ -5,6 +5,7 @@ EXTRA_DIST += \
 	data/imgproc.rpmlintrc \
 	build-aux/build-layer \
 	build-aux/test-layer \
+	build-aux/test-layer-e2e.py \
 	build-aux/check-packages
 
 RPMBUILD ?= rpmbuild
