@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 int imgproc_resize_command (int argc, char **argv);
 int imgproc_info_command (int argc, char **argv);
 int imgproc_aws_command (int argc, char **argv);
+int imgproc_backfill_command (int argc, char **argv);
 
 GOptionContext *imgproc_command_option_context_new (const char *command,
                                                     const char *parameter_string,

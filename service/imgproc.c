@@ -17,6 +17,7 @@ typedef struct {
 
 static const ImgprocCommand commands[] = {
   { "aws", imgproc_aws_command, N_("Check the AWS credentials (whoami)") },
+  { "backfill", imgproc_backfill_command, N_("Enqueue S3 events for the images already in a bucket") },
   { "info", imgproc_info_command, N_("Show the format, dimensions and orientation of images") },
   { "resize", imgproc_resize_command, N_("Make resized renditions of images") },
 };

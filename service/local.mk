@@ -4,6 +4,7 @@ bin_PROGRAMS += service/imgproc
 service_imgproc_SOURCES = \
 	service/imgproc.c \
 	service/imgproc-aws-command.c \
+	service/imgproc-backfill-command.c \
 	service/imgproc-command.c \
 	service/imgproc-command.h \
 	service/imgproc-info-command.c \

@@ -53,3 +53,4 @@ EXTRA_DIST += \
 # Every file under terraform/, for the tarball and the offline check.
 terraform_files = \
 	$(shell cd $(srcdir) && find terraform -type f \( -name '*.tf' -o -name '*.hcl' -o -name '*.tftpl' -o -name '*.md' \) | LC_ALL=C sort)
+include $(top_srcdir)/tests/cli/backfill.mk
