@@ -22,49 +22,43 @@ resize (ImgprocResizer *resizer,
   return renditions;
 }
 
+/* Makes one rendition at @width with a resizer configured by the given
+ * properties: the widths are set here, the rest is copied over. */
 static ImgprocRendition *
 resize_one (GBytes     *input,
             guint       width,
             const char *first_property,
             ...)
 {
+  g_autoptr(ImgprocResizer) configured = NULL;
   g_autoptr(ImgprocResizer) resizer = NULL;
   g_autoptr(GPtrArray) renditions = NULL;
   g_autoptr(GVariant) widths = g_variant_ref_sink (g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, &width, 1, sizeof (guint32)));
+  g_autofree GParamSpec **specs = NULL;
+  const char *names[16];
+  GValue values[16] = { G_VALUE_INIT };
+  guint n = 0;
   va_list args;
 
   va_start (args, first_property);
-  resizer = (ImgprocResizer *) g_object_new_valist (IMGPROC_TYPE_RESIZER, first_property, args);
+  configured = (ImgprocResizer *) g_object_new_valist (IMGPROC_TYPE_RESIZER, first_property, args);
   va_end (args);
-  if (first_property == NULL)
-    resizer = imgproc_resizer_new (&width, 1);
-  else
+
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (configured), &n);
+  g_assert_cmpuint (n, <=, G_N_ELEMENTS (names));
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(ImgprocResizer) configured = resizer;
-      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (configured), "widths");
-
-      /* Rebuild with the width added to the caller's properties. */
-      GValue value = G_VALUE_INIT;
-      const char *names[16];
-      GValue values[16] = { G_VALUE_INIT };
-      guint n = 0;
-      GParamSpec **specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (configured), &n);
-
-      for (guint i = 0; i < n; i++)
-        {
-          names[i] = specs[i]->name;
-          g_value_init (&values[i], specs[i]->value_type);
-          if (specs[i] == pspec)
-            g_value_set_variant (&values[i], widths);
-          else
-            g_object_get_property (G_OBJECT (configured), specs[i]->name, &values[i]);
-        }
-      resizer = (ImgprocResizer *) g_object_new_with_properties (IMGPROC_TYPE_RESIZER, n, names, values);
-      for (guint i = 0; i < n; i++)
-        g_value_unset (&values[i]);
-      g_free (specs);
-      (void) value;
+      names[i] = specs[i]->name;
+      g_value_init (&values[i], specs[i]->value_type);
+      if (g_str_equal (specs[i]->name, "widths"))
+        g_value_set_variant (&values[i], widths);
+      else
+        g_object_get_property (G_OBJECT (configured), specs[i]->name, &values[i]);
     }
+  resizer = (ImgprocResizer *) g_object_new_with_properties (IMGPROC_TYPE_RESIZER, n, names, values);
+  for (guint i = 0; i < n; i++)
+    g_value_unset (&values[i]);
+
   renditions = resize (resizer, input);
   g_assert_cmpuint (renditions->len, ==, 1);
   return imgproc_rendition_ref (renditions->pdata[0]);
