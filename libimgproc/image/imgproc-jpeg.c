@@ -48,7 +48,9 @@ error_exit (j_common_ptr cinfo)
 }
 
 /* libjpeg only warns about damaged data, then goes on and fills the rest
- * with grey; for a thumbnailer a wrong picture is worse than an error. */
+ * with grey; for a thumbnailer a wrong picture is worse than an error.
+ * Stray bytes between segments (JWRN_EXTRANEOUS_DATA) are let through:
+ * cameras pad before EOI, and damage inside a scan warns otherwise. */
 static void
 emit_message (j_common_ptr cinfo,
               int          msg_level)
@@ -61,7 +63,6 @@ emit_message (j_common_ptr cinfo,
     case JWRN_JPEG_EOF:
       fail_with (cinfo, IMGPROC_IMAGE_ERROR_TRUNCATED);
     case JWRN_BOGUS_PROGRESSION:
-    case JWRN_EXTRANEOUS_DATA:
     case JWRN_HIT_MARKER:
     case JWRN_HUFF_BAD_CODE:
     case JWRN_MUST_RESYNC:

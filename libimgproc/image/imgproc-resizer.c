@@ -704,7 +704,7 @@ choose_output_format (ImgprocOutputFormat requested,
     }
 }
 
-/* Converts in place-sized buffers between 1, 3 and 4 channels as the
+/* Converts between 1, 3 and 4 channels as the
  * output format needs: JPEG takes gray or RGB, PNG and WebP RGB or RGBA. */
 static guint8 *
 convert_channels (const guint8 *pixels,
