@@ -43,3 +43,10 @@ TESTS += tests/runtime/test-service-e2e.sh
 EXTRA_DIST += \
 	tests/runtime/service-e2e-driver.py \
 	tests/runtime/test-service-e2e.sh
+
+# The daemon's delivery guarantees on the local AWS stack: DLQ after
+# maxReceiveCount, stale and duplicate events, SIGTERM mid-work.
+TESTS += tests/runtime/test-service-redelivery.sh
+EXTRA_DIST += \
+	tests/runtime/service-redelivery-driver.py \
+	tests/runtime/test-service-redelivery.sh

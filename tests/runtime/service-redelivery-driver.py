@@ -1,0 +1,129 @@
+#!/usr/bin/python3
+"""The daemon's delivery guarantees on the local AWS stack, through the
+SigV4-verifying front: a corrupt image reaches the DLQ after maxReceiveCount
+with a failed record. Each case gets its own source queue, so that it
+controls the visibility timeout and the redrive policy. Run by
+test-service-redelivery.sh inside `aws-stack run`; prints TAP."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+
+import botocore.config
+import botocore.session
+
+env = os.environ
+bucket = env["IMGPROC_TEST_BUCKET"]
+table = env["IMGPROC_TEST_TABLE"]
+dlq = env["IMGPROC_TEST_DLQ_URL"]
+dlq_arn = env["IMGPROC_TEST_DLQ_ARN"]
+images = os.path.join(env.get("IMGPROC_TESTDATA", "../shared/testdata"), "images")
+service = os.path.join(env.get("IMGPROC_BUILDDIR", "."), "service", "imgproc-service")
+config_path = os.path.join(env["IMGPROC_AWS_STACK_DIR"], "imgproc-redelivery.conf")
+
+session = botocore.session.get_session()
+path_style = botocore.config.Config(s3={"addressing_style": "path"})
+s3 = session.create_client("s3", endpoint_url=env["AWS_ENDPOINT_URL_S3"], config=path_style)
+sqs = session.create_client("sqs", endpoint_url=env["AWS_ENDPOINT_URL_SQS"])
+ddb = session.create_client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"])
+
+with open(config_path, "w") as f:
+    f.write("[imgproc]\n")
+
+checks = []
+
+
+def check(ok, what):
+    checks.append((bool(ok), what))
+
+
+def event(key, size, sequencer, event_time="2026-11-26T12:00:00.000Z"):
+    encoded = urllib.parse.quote_plus(key, safe="/")
+    return json.dumps({"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+        "eventTime": event_time,
+        "s3": {"bucket": {"name": bucket},
+               "object": {"key": encoded, "size": size, "sequencer": sequencer}}}]})
+
+
+def new_queue(attributes):
+    name = "redelivery-" + uuid.uuid4().hex[:12]
+    return sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+
+
+def start_daemon(queue, *flags):
+    return subprocess.Popen(
+        [service, "--mode=daemon", "--queue-url=" + queue, "--table=" + table,
+         "--widths=320", "--format=jpeg", "--log-format=json"] + list(flags),
+        env=dict(env, IMGPROC_CONFIG=config_path),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def stop_daemon(daemon, what):
+    daemon.send_signal(signal.SIGTERM)
+    try:
+        _, err = daemon.communicate(timeout=60)
+        status = daemon.returncode
+    except subprocess.TimeoutExpired:
+        daemon.kill()
+        _, err = daemon.communicate()
+        status = None
+    sys.stderr.write(err)
+    check(status == 0, "%s: SIGTERM stops the daemon with status 0 (%s)" % (what, status))
+
+
+def record(key):
+    return ddb.get_item(TableName=table, Key={"source_key": {"S": key}}, ConsistentRead=True).get("Item")
+
+
+def wait_for(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+# A corrupt image: a permanent failure, never acknowledged, so SQS hands it
+# out maxReceiveCount times and then moves it to the DLQ.
+corrupt = "uploads/redelivery/broken.jpg"
+queue = new_queue({"VisibilityTimeout": "1",
+                   "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})})
+s3.put_object(Bucket=bucket, Key=corrupt, Body=b"\xff\xd8\xff\xe0 not a jpeg")
+sqs.send_message(QueueUrl=queue, MessageBody=event(corrupt, 16, "00A1"))
+# The service's smallest visibility timeout is 10 s: two receives take about
+# 20 s before the third moves the message.
+daemon = start_daemon(queue, "--visibility-timeout=10", "--shutdown-timeout=5")
+
+
+def corrupt_in_dlq():
+    for message in sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=2, MaxNumberOfMessages=10,
+                                       AttributeNames=["All"]).get("Messages", []):
+        if urllib.parse.quote_plus(corrupt, safe="/") in message["Body"]:
+            return message
+    return None
+
+
+dead = wait_for(corrupt_in_dlq, 90)
+stop_daemon(daemon, "DLQ")
+check(dead is not None, "the corrupt image's message is in the DLQ")
+check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages"),
+      "the source queue is empty afterwards")
+item = record(corrupt)
+check(item is not None and item["status"]["S"] == "failed", "the corrupt image is recorded as failed")
+check(item is not None and item.get("error", {}).get("S", "") != "", "the record gives the reason (%s)" %
+      (item and item.get("error", {}).get("S")))
+check(item is not None and item.get("error_code", {}).get("S") == "permanent", "the failure is permanent")
+check(item is not None and int(item["attempts"]["N"]) >= 2, "the record counts the attempts (%s)" %
+      (item and item["attempts"]["N"]))
+
+print("1..%d" % len(checks))
+for number, (ok, what) in enumerate(checks, 1):
+    print("%s %d - %s" % ("ok" if ok else "not ok", number, what))
