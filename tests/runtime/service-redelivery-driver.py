@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The daemon's delivery guarantees on the local AWS stack, through the
 SigV4-verifying front: a corrupt image reaches the DLQ after maxReceiveCount
-with a failed record. Each case gets its own source queue, so that it
+with a failed record; a duplicate event, and an older one after a newer one,
+leave the newer record. Each case gets its own source queue, so that it
 controls the visibility timeout and the redrive policy. Run by
 test-service-redelivery.sh inside `aws-stack run`; prints TAP."""
 
@@ -123,6 +124,43 @@ check(item is not None and item.get("error", {}).get("S", "") != "", "the record
 check(item is not None and item.get("error_code", {}).get("S") == "permanent", "the failure is permanent")
 check(item is not None and int(item["attempts"]["N"]) >= 2, "the record counts the attempts (%s)" %
       (item and item["attempts"]["N"]))
+
+# A duplicate event, and an older one after a newer one: the conditional
+# write on the sequencer keeps the newer record, and both are acknowledged.
+def run_once(queue):
+    run = subprocess.run(
+        [service, "--mode=daemon", "--once", "--queue-url=" + queue, "--table=" + table,
+         "--widths=320", "--format=jpeg", "--log-format=json", "--visibility-timeout=30"],
+        env=dict(env, IMGPROC_CONFIG=config_path), capture_output=True, text=True, timeout=300)
+    sys.stderr.write(run.stderr)
+    return run.returncode
+
+
+ordered = "uploads/redelivery/ordered.jpg"
+queue = new_queue({"VisibilityTimeout": "30"})
+with open(os.path.join(images, "greenmeadow-1280x1024-progressive.jpg"), "rb") as f:
+    meadow = f.read()
+s3.put_object(Bucket=bucket, Key=ordered, Body=meadow)
+sqs.send_message(QueueUrl=queue, MessageBody=event(ordered, len(meadow), "00B0", "2026-11-26T12:00:02.000Z"))
+check(run_once(queue) == 0, "the newer event is processed (exit 0)")
+item = record(ordered)
+check(item is not None and item["sequencer"]["S"].endswith("00B0"), "the record has the newer sequencer")
+
+sqs.send_message(QueueUrl=queue, MessageBody=event(ordered, len(meadow), "00A0", "2026-11-26T12:00:01.000Z"))
+sqs.send_message(QueueUrl=queue, MessageBody=event(ordered, len(meadow), "00B0", "2026-11-26T12:00:02.000Z"))
+check(run_once(queue) == 0, "the older and the duplicate event are handled (exit 0)")
+item = record(ordered)
+check(item is not None and item["sequencer"]["S"].endswith("00B0") and
+      item["sequencer"]["S"].lstrip("0") == "B0",
+      "the older event left the newer sequencer (%s)" % (item and item["sequencer"]["S"]))
+check(item is not None and item["event_time"]["S"] == "2026-11-26T12:00:02.000Z",
+      "the record is still the newer event's")
+check(item is not None and item["status"]["S"] == "processed" and len(item["renditions"]["L"]) == 1,
+      "the record still says processed, with its rendition")
+check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages") and
+      sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+      ["Attributes"]["ApproximateNumberOfMessages"] == "0",
+      "the stale and the duplicate message were acknowledged")
 
 print("1..%d" % len(checks))
 for number, (ok, what) in enumerate(checks, 1):
