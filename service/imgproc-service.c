@@ -84,11 +84,30 @@ record_done (GObject      *source,
   MessageJob *job = record_job->job;
   g_autoptr(ImgprocObjectEvent) event = record_job->event;
   g_autoptr(ImgprocRecordResult) record = imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result);
-  ImgprocOutcome outcome = imgproc_record_result_get_outcome (record);
-  const GError *error = imgproc_record_result_get_error (record);
   const char *key = imgproc_object_event_get_key (event) != NULL ? imgproc_object_event_get_key (event)
                                                            : imgproc_object_event_get_bucket (event);
-  g_autofree char *duration = g_strdup_printf ("%.1f", imgproc_record_result_get_duration_ms (record));
+  ImgprocOutcome outcome;
+  const GError *error;
+  g_autofree char *duration = NULL;
+
+  /* The processor's task gives no result once its cancellable fired: the
+   * work was cut short, so the message is not acknowledged. */
+  if (record == NULL)
+    {
+      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                        "IMGPROC_MESSAGE_ID", imgproc_queue_message_get_message_id (job->message) != NULL ?
+                                              imgproc_queue_message_get_message_id (job->message) : "",
+                        "IMGPROC_OUTCOME", outcome_name (IMGPROC_OUTCOME_TRANSIENT_FAILURE),
+                        "MESSAGE", _("%s: cancelled"), key);
+      job->failed = TRUE;
+      g_free (record_job);
+      if (--job->pending == 0)
+        message_job_finish (job);
+      return;
+    }
+  outcome = imgproc_record_result_get_outcome (record);
+  error = imgproc_record_result_get_error (record);
+  duration = g_strdup_printf ("%.1f", imgproc_record_result_get_duration_ms (record));
 
   switch (outcome)
     {

@@ -2,7 +2,7 @@
 """The daemon's delivery guarantees on the local AWS stack, through the
 SigV4-verifying front: a corrupt image reaches the DLQ after maxReceiveCount
 with a failed record; a duplicate event, and an older one after a newer one,
-leave the newer record. Each case gets its own source queue, so that it
+leave the newer record; SIGTERM while work is in flight loses no message. Each case gets its own source queue, so that it
 controls the visibility timeout and the redrive policy. Run by
 test-service-redelivery.sh inside `aws-stack run`; prints TAP."""
 
@@ -76,6 +76,7 @@ def stop_daemon(daemon, what):
         status = None
     sys.stderr.write(err)
     check(status == 0, "%s: SIGTERM stops the daemon with status 0 (%s)" % (what, status))
+    check("assertion" not in err and "CRITICAL" not in err, "%s: no failed assertion logged" % what)
 
 
 def record(key):
@@ -161,6 +162,50 @@ check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages")
       sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
       ["Attributes"]["ApproximateNumberOfMessages"] == "0",
       "the stale and the duplicate message were acknowledged")
+
+# SIGTERM while work is in flight: every message is either processed
+# (renditions, record, deleted) or back in the queue at once, since the
+# daemon releases what it cannot finish with visibility 0.
+photos = ["aitzgorri-upscaled-6176x4112.jpg", "bridge-4352x2448-progressive.jpg",
+          "dragonfly-4224x3168-progressive.jpg", "eveningglow-2560x1600.jpg",
+          "kleiber-6028x3391.jpg", "picos-3264x2448-progressive.jpg",
+          "seeding-5312x2988-progressive.jpg", "garden-cmyk-2560x1600.jpg"]
+queue = new_queue({"VisibilityTimeout": "30"})
+keys = []
+for number, name in enumerate(photos):
+    key = "uploads/sigterm/%s" % name
+    with open(os.path.join(images, name), "rb") as f:
+        data = f.read()
+    s3.put_object(Bucket=bucket, Key=key, Body=data)
+    sqs.send_message(QueueUrl=queue, MessageBody=event(key, len(data), "00C%d" % number))
+    keys.append(key)
+daemon = start_daemon(queue, "--visibility-timeout=30", "--shutdown-timeout=0", "--concurrency=4")
+wait_for(lambda: any(record(key) is not None for key in keys), 120)
+stop_daemon(daemon, "SIGTERM mid-work")
+
+back = {}
+for _ in range(10):
+    messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1, MaxNumberOfMessages=10).get("Messages", [])
+    if not messages and back:
+        break
+    for message in messages:
+        key = urllib.parse.unquote_plus(json.loads(message["Body"])["Records"][0]["s3"]["object"]["key"])
+        back[key] = back.get(key, 0) + 1
+processed = []
+for key in keys:
+    item = record(key)
+    if item is not None and item["status"]["S"] == "processed":
+        processed.append(key)
+        target = "processed/320/%s.jpg" % key[len("uploads/"):].rsplit(".", 1)[0]
+        try:
+            s3.head_object(Bucket=bucket, Key=target)
+            check(key not in back, "%s: processed and deleted from the queue" % key)
+        except Exception as e:  # noqa: BLE001 - any failure is a failed check
+            check(False, "%s: recorded as processed but %s is missing (%s)" % (key, target, e))
+    else:
+        check(key in back, "%s: not processed, so back in the queue" % key)
+print("# %d processed, %d released or never received" % (len(processed), len(back)))
+check(len(processed) >= 1, "at least one message was processed before SIGTERM")
 
 print("1..%d" % len(checks))
 for number, (ok, what) in enumerate(checks, 1):
