@@ -19,6 +19,10 @@
 #define DEADLINE_MARGIN_MS 1500
 #define RECEIVE_WAIT_SECONDS 20
 #define MAX_RECEIVE 10
+/* DeleteMessageBatch takes at most ten entries; a partial batch waits this
+ * long for company before it goes. */
+#define MAX_DELETE_BATCH 10
+#define DELETE_FLUSH_MS 200
 
 typedef struct {
   ImgprocServiceConfig *config;
@@ -348,9 +352,127 @@ typedef struct {
   gboolean once;
   gboolean drained;
   guint grace_id;
+  /* Receipt handles and message ids of acknowledged messages, not yet deleted. */
+  GPtrArray *delete_handles;
+  GPtrArray *delete_ids;
+  guint delete_flush_id;
+  guint deletes_pending;
 } Daemon;
 
 static void daemon_receive (Daemon *daemon);
+static void daemon_check_exit (Daemon *daemon);
+
+typedef struct {
+  Daemon *daemon;
+  char **receipt_handles;
+  char **message_ids;
+} DeleteBatch;
+
+static void
+delete_batch_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  DeleteBatch *batch = user_data;
+  Daemon *daemon = batch->daemon;
+  g_autoptr(GError) error = NULL;
+  ImgprocSqsBatchResult *outcome = imgproc_sqs_client_delete_message_batch_finish (IMGPROC_SQS_CLIENT (source),
+                                                                                   result, &error);
+
+  /* A message left undeleted comes back after its visibility timeout and is
+   * processed again, idempotently: worth a warning, not more. */
+  if (outcome == NULL)
+    g_warning (_("Cannot delete %u messages: %s"), g_strv_length (batch->receipt_handles), error->message);
+  else
+    {
+      guint i;
+
+      g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
+                        "MESSAGE", "Deleted %u of %u messages in one batch",
+                        imgproc_sqs_batch_result_get_n_successful (outcome),
+                        g_strv_length (batch->receipt_handles));
+      for (i = 0; i < imgproc_sqs_batch_result_get_n_failed (outcome); i++)
+        {
+          guint index = imgproc_sqs_batch_result_get_failed_index (outcome, i);
+
+          g_log_structured (LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                            "IMGPROC_MESSAGE_ID", index < g_strv_length (batch->message_ids) ?
+                                                  batch->message_ids[index] : "",
+                            "MESSAGE", _("Cannot delete message %s: %s (%s)"),
+                            index < g_strv_length (batch->message_ids) ? batch->message_ids[index] : "?",
+                            imgproc_sqs_batch_result_get_failed_message (outcome, i) != NULL ?
+                              imgproc_sqs_batch_result_get_failed_message (outcome, i) : "",
+                            imgproc_sqs_batch_result_get_failed_code (outcome, i) != NULL ?
+                              imgproc_sqs_batch_result_get_failed_code (outcome, i) : "");
+        }
+      imgproc_sqs_batch_result_unref (outcome);
+    }
+
+  g_strfreev (batch->receipt_handles);
+  g_strfreev (batch->message_ids);
+  g_free (batch);
+  daemon->deletes_pending--;
+  daemon_check_exit (daemon);
+}
+
+static char **
+take_strings (GPtrArray *array,
+              guint      count)
+{
+  char **strings = g_new0 (char *, count + 1);
+  guint i;
+
+  for (i = 0; i < count; i++)
+    strings[i] = g_ptr_array_steal_index (array, 0);
+  return strings;
+}
+
+/* Sends everything pending, ten at a time. */
+static void
+daemon_flush_deletes (Daemon *daemon)
+{
+  Service *service = daemon->service;
+
+  g_clear_handle_id (&daemon->delete_flush_id, g_source_remove);
+  while (daemon->delete_handles->len > 0)
+    {
+      guint count = MIN (daemon->delete_handles->len, MAX_DELETE_BATCH);
+      DeleteBatch *batch = g_new0 (DeleteBatch, 1);
+
+      batch->daemon = daemon;
+      batch->receipt_handles = take_strings (daemon->delete_handles, count);
+      batch->message_ids = take_strings (daemon->delete_ids, count);
+      daemon->deletes_pending++;
+      imgproc_sqs_client_delete_message_batch_async (service->sqs,
+                                                     imgproc_service_config_get_queue_url (service->config),
+                                                     (const char *const *) batch->receipt_handles,
+                                                     NULL, delete_batch_done, batch);
+    }
+}
+
+static gboolean
+delete_flush_due (gpointer data)
+{
+  Daemon *daemon = data;
+
+  daemon->delete_flush_id = 0;
+  daemon_flush_deletes (daemon);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+daemon_delete_later (Daemon              *daemon,
+                     ImgprocQueueMessage *message)
+{
+  const char *message_id = imgproc_queue_message_get_message_id (message);
+
+  g_ptr_array_add (daemon->delete_handles, g_strdup (imgproc_queue_message_get_receipt_handle (message)));
+  g_ptr_array_add (daemon->delete_ids, g_strdup (message_id != NULL ? message_id : ""));
+  if (daemon->delete_handles->len >= MAX_DELETE_BATCH)
+    daemon_flush_deletes (daemon);
+  else if (daemon->delete_flush_id == 0)
+    daemon->delete_flush_id = g_timeout_add (DELETE_FLUSH_MS, delete_flush_due, daemon);
+}
 
 /* A message the daemon works on: its visibility is extended every half
  * timeout, so that SQS does not hand it to another worker meanwhile. */
@@ -390,7 +512,11 @@ daemon_check_exit (Daemon *daemon)
 {
   if (daemon->in_flight == 0 && !daemon->receive_pending &&
       (daemon->stopping || (daemon->once && daemon->drained)))
-    g_main_loop_quit (daemon->loop);
+    {
+      daemon_flush_deletes (daemon);
+      if (daemon->deletes_pending == 0)
+        g_main_loop_quit (daemon->loop);
+    }
 }
 
 static void
@@ -409,12 +535,7 @@ daemon_message_done (ImgprocQueueMessage *message,
   g_free (in_flight);
 
   if (acknowledged)
-    {
-      if (!imgproc_sqs_client_delete_message_sync (service->sqs, queue_url,
-                                                   imgproc_queue_message_get_receipt_handle (message),
-                                                   NULL, &error))
-        g_warning ("%s", error->message);
-    }
+    daemon_delete_later (daemon, message);
   else if (g_cancellable_is_cancelled (daemon->working))
     {
       /* Shutting down: hand the message back at once instead of letting it
@@ -667,6 +788,8 @@ run_daemon (Service  *service,
   daemon.loop = g_main_loop_new (NULL, FALSE);
   daemon.receiving = g_cancellable_new ();
   daemon.working = g_cancellable_new ();
+  daemon.delete_handles = g_ptr_array_new_with_free_func (g_free);
+  daemon.delete_ids = g_ptr_array_new_with_free_func (g_free);
   sigterm_id = g_unix_signal_add (SIGTERM, on_stop_signal, &daemon);
   sigint_id = g_unix_signal_add (SIGINT, on_stop_signal, &daemon);
   sighup_id = g_unix_signal_add (SIGHUP, on_reload_signal, &daemon);
@@ -699,6 +822,8 @@ run_daemon (Service  *service,
   g_source_remove (sighup_id);
   if (daemon.grace_id != 0)
     g_source_remove (daemon.grace_id);
+  g_ptr_array_unref (daemon.delete_handles);
+  g_ptr_array_unref (daemon.delete_ids);
   g_object_unref (daemon.receiving);
   g_object_unref (daemon.working);
   g_main_loop_unref (daemon.loop);

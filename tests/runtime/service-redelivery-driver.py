@@ -2,12 +2,14 @@
 """The daemon's delivery guarantees on the local AWS stack, through the
 SigV4-verifying front: a corrupt image reaches the DLQ after maxReceiveCount
 with a failed record; a duplicate event, and an older one after a newer one,
-leave the newer record; SIGTERM while work is in flight loses no message. Each case gets its own source queue, so that it
+leave the newer record; SIGTERM while work is in flight loses no message;
+successful messages are deleted in batches. Each case gets its own source queue, so that it
 controls the visibility timeout and the redrive policy. Run by
 test-service-redelivery.sh inside `aws-stack run`; prints TAP."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -206,6 +208,34 @@ for key in keys:
         check(key in back, "%s: not processed, so back in the queue" % key)
 print("# %d processed, %d released or never received" % (len(processed), len(back)))
 check(len(processed) >= 1, "at least one message was processed before SIGTERM")
+
+# Successful messages are deleted with DeleteMessageBatch, ten at most per
+# call, the last partial batch flushed before --once exits.
+queue = new_queue({"VisibilityTimeout": "30"})
+with open(os.path.join(images, "rose-alpha-400x301.webp"), "rb") as f:
+    rose = f.read()
+batched = ["uploads/batched/rose-%02d.webp" % number for number in range(12)]
+for number, key in enumerate(batched):
+    s3.put_object(Bucket=bucket, Key=key, Body=rose)
+    sqs.send_message(QueueUrl=queue, MessageBody=event(key, len(rose), "00D%d" % number))
+run = subprocess.run(
+    [service, "--mode=daemon", "--once", "--queue-url=" + queue, "--table=" + table,
+     "--widths=320", "--format=jpeg", "--log-format=text", "--log-level=debug", "--visibility-timeout=30"],
+    env=dict(env, IMGPROC_CONFIG=config_path, LC_ALL="C"), capture_output=True, text=True, timeout=300)
+sys.stderr.write(run.stderr)
+check(run.returncode == 0, "batched deletes: --once exits 0")
+batches = [(int(done), int(sent)) for done, sent in
+           re.findall(r"Deleted (\d+) of (\d+) messages in one batch", run.stderr)]
+print("# delete batches (deleted, sent): %s" % batches)
+check(batches and all(0 < sent <= 10 for _, sent in batches), "every DeleteMessageBatch has 1 to 10 entries")
+check(sum(done for done, _ in batches) == len(batched), "every message was deleted by a batch (%d)" %
+      sum(done for done, _ in batches))
+check(all(record(key) is not None and record(key)["status"]["S"] == "processed" for key in batched),
+      "every message was processed")
+check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages") and
+      sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+      ["Attributes"]["ApproximateNumberOfMessages"] == "0",
+      "the queue ends empty")
 
 print("1..%d" % len(checks))
 for number, (ok, what) in enumerate(checks, 1):
