@@ -9,7 +9,8 @@ canonical request from the signed headers only, recomputes the signature with
 botocore's S3SigV4Auth / SigV4Auth (or the *QueryAuth variants) using the known
 secret and the request's own X-Amz-Date, and refuses mismatches in the
 service's own error format.  Verified requests go to the backend chosen by the
-credential scope's service (s3, sqs, dynamodb).
+credential scope's service (s3, sqs, dynamodb); STS has no backend, so the front
+answers GetCallerIdentity itself, for one fixed test identity.
 
 Control endpoints (no signature needed):
   GET  /__front/stats         counters as JSON
@@ -56,6 +57,12 @@ PRESIGN_PARAMS = {"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-ex
                   "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token"}
 
 AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256\s+(.*)$", re.S)
+
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+STS_VERSION = "2011-06-15"
+STS_ACCOUNT = "000000000000"
+STS_ARN = f"arn:aws:iam::{STS_ACCOUNT}:user/imgproc-test"
+STS_USER_ID = "AIDAIMGPROCTEST"
 
 
 class Reject(Exception):
@@ -285,6 +292,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reject(self.service or guess_service(self.headers, query, body),
                                Reject(500, "InternalError", f"sigv4-front failed: {e!r}",
                                       verdict="FrontError"))
+        if service == "sts":
+            return self.answer_sts(query, body)
         self.forward(service, path, query, body, presigned, akid)
 
     # ---------------------------------------------------------------- control
@@ -395,7 +404,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                          verdict="MalformedAuth")
         akid, scope_date, region, service = scope[:4]
         self.service = service
-        if service not in STATE.backends:
+        if service not in STATE.backends and service != "sts":
             raise Reject(400, "InvalidRequest" if service == "s3" else "UnknownService",
                          f"This test stack has no service '{service}' (credential scope)",
                          verdict="UnknownService")
@@ -549,7 +558,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def reject(self, service, r):
         rid = uuid.uuid4().hex.upper()[:16]
         headers = []
-        if service == "s3" or service not in ("sqs", "dynamodb"):
+        if service == "sts":
+            data = (f'<?xml version="1.0"?><ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
+                    f"<Code>{xml_escape(r.code)}</Code><Message>{xml_escape(r.message)}</Message>"
+                    f"</Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>").encode()
+            ctype = "text/xml"
+            headers.append(("x-amzn-RequestId", rid))
+        elif service == "s3" or service not in ("sqs", "dynamodb"):
             parts = [f"<Code>{xml_escape(r.code)}</Code><Message>{xml_escape(r.message)}</Message>"]
             for k, v in r.extra.items():
                 parts.append(f"<{k}>{xml_escape(v)}</{k}>")
@@ -611,6 +626,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         f"{self.command} {self.req_path}{'?' + self.req_query if self.req_query else ''} "
                         f"service={service or '-'} verdict={verdict} status={status} "
                         f"ms={ms:.1f}{extra}")
+
+    # ---------------------------------------------------------------- sts
+    def answer_sts(self, query, body):
+        """The STS query protocol: parameters in the query string or a form body."""
+        params = parse_query(query)
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            params.update(parse_query(body.decode("latin-1")))
+        action, version = params.get("Action"), params.get("Version")
+        if action != "GetCallerIdentity" or version != STS_VERSION:
+            return self.reject("sts", Reject(400, "InvalidAction",
+                                             f"Could not find operation {action} for version {version}",
+                                             verdict="InvalidAction"))
+        rid = str(uuid.uuid4())
+        data = (f'<GetCallerIdentityResponse xmlns="{STS_NS}"><GetCallerIdentityResult>'
+                f"<Arn>{STS_ARN}</Arn><UserId>{STS_USER_ID}</UserId><Account>{STS_ACCOUNT}</Account>"
+                f"</GetCallerIdentityResult><ResponseMetadata><RequestId>{rid}</RequestId>"
+                f"</ResponseMetadata></GetCallerIdentityResponse>").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", rid)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        STATE.count("sts", "Verified", True)
+        self.log_line("sts", "Verified", 200, f" bytes={len(data)}")
 
     # ---------------------------------------------------------------- forward
     def forward(self, service, path, query, body, presigned, akid):

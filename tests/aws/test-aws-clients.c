@@ -1,4 +1,4 @@
-/* Every operation of the S3, SQS and DynamoDB clients through the local AWS
+/* Every operation of the S3, SQS, DynamoDB and STS clients through the local AWS
  * stack's SigV4-verifying front (botocore recomputes each signature). Run by
  * test-aws-clients.sh inside "aws-stack run", which provides the env. */
 #include "config.h"
@@ -633,6 +633,71 @@ test_dynamodb_update (Fixture       *f,
   g_assert_null (missing);
 }
 
+/* The front plays STS: it answers GetCallerIdentity once the signature holds. */
+static void
+test_sts_caller_identity (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ImgprocStsClient) sts = imgproc_sts_client_new (f->config, f->provider);
+  g_autoptr(ImgprocCallerIdentity) identity = NULL;
+  GError *error = NULL;
+
+  identity = imgproc_sts_client_get_caller_identity_sync (sts, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (identity);
+  g_assert_cmpstr (imgproc_caller_identity_get_account (identity), ==, "000000000000");
+  g_assert_cmpstr (imgproc_caller_identity_get_arn (identity), ==, "arn:aws:iam::000000000000:user/imgproc-test");
+  g_assert_cmpstr (imgproc_caller_identity_get_user_id (identity), ==, "AIDAIMGPROCTEST");
+}
+
+static void
+test_sts_wrong_secret (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(AwsTestProvider) wrong = aws_test_provider_new (g_getenv ("AWS_ACCESS_KEY_ID"), "not-the-secret");
+  g_autoptr(ImgprocStsClient) sts = imgproc_sts_client_new (f->config, IMGPROC_CREDENTIALS_PROVIDER (wrong));
+  g_autoptr(ImgprocCallerIdentity) identity = NULL;
+  GError *error = NULL;
+
+  identity = imgproc_sts_client_get_caller_identity_sync (sts, NULL, &error);
+  g_assert_null (identity);
+  assert_aws_error (error, IMGPROC_AWS_ERROR_SIGNATURE, 403, "SignatureDoesNotMatch");
+  g_clear_error (&error);
+  g_assert_cmpuint (aws_test_provider_get_loads (wrong), ==, 1);
+}
+
+/* `imgproc aws whoami` end to end: the built CLI, configured by the same env. */
+static void
+test_sts_cli_whoami (Fixture       *f,
+                     gconstpointer  data)
+{
+  const char *cli = g_getenv ("IMGPROC_CLI");
+  const char *argv[] = { cli, "aws", "whoami", "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *doc;
+  int status = -1;
+  GError *error = NULL;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("IMGPROC_CLI is not set (run by make check)");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("imgproc aws whoami: %s%s", out, err);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  doc = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (doc, "account"), ==, "000000000000");
+  g_assert_cmpstr (json_object_get_string_member (doc, "arn"), ==, "arn:aws:iam::000000000000:user/imgproc-test");
+}
+
 static void
 on_async_done (GObject      *source,
                GAsyncResult *result,
@@ -702,6 +767,9 @@ main (int   argc,
   ADD ("/aws/clients/sqs/queue-attributes", test_sqs_queue_attributes);
   ADD ("/aws/clients/dynamodb/items", test_dynamodb_items);
   ADD ("/aws/clients/dynamodb/update", test_dynamodb_update);
+  ADD ("/aws/clients/sts/caller-identity", test_sts_caller_identity);
+  ADD ("/aws/clients/sts/wrong-secret", test_sts_wrong_secret);
+  ADD ("/aws/clients/sts/cli-whoami", test_sts_cli_whoami);
 #undef ADD
 
   return g_test_run ();

@@ -150,7 +150,8 @@ def test(desc):
 # ------------------------------------------------------------------ S3
 @test("front answers; env names the bucket, queues and table")
 def _():
-    for k in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_DYNAMODB"):
+    for k in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_DYNAMODB",
+              "AWS_ENDPOINT_URL_STS"):
         assert E[k] == FRONT, k
     for k in ("IMGPROC_TEST_S3_DIRECT", "IMGPROC_TEST_SQS_DIRECT", "IMGPROC_TEST_DYNAMODB_DIRECT"):
         assert E[k].startswith("http://127.0.0.1:") and E[k] != FRONT, k
@@ -464,6 +465,27 @@ def _():
     assert r.status == 200 and TABLE in r.json()["TableNames"], r
     r = dynamo("ListTables", {}, akid="ASIATEMP" + RUN.upper(), secret="tmpsecret")
     assert r.status == 403, r
+
+
+@test("STS GetCallerIdentity through the front; other actions and wrong secrets refused")
+def _():
+    sts = session.create_client("sts", endpoint_url=FRONT, region_name=REGION, config=cfg)
+    who = sts.get_caller_identity()
+    assert (who["Account"], who["Arn"], who["UserId"]) == (
+        "000000000000", "arn:aws:iam::000000000000:user/imgproc-test", "AIDAIMGPROCTEST"), who
+    form = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    r = raw("POST", "/", "sts", b"Action=GetSessionToken&Version=2011-06-15", form)
+    err = ET.fromstring(r.body)
+    ns = {"s": "https://sts.amazonaws.com/doc/2011-06-15/"}
+    assert r.status == 400 and err.findtext("s:Error/s:Code", namespaces=ns) == "InvalidAction", r
+    assert err.findtext("s:Error/s:Type", namespaces=ns) == "Sender", r
+    r = raw("POST", "/", "sts", b"Action=GetCallerIdentity&Version=2011-06-15", form, secret="wrong")
+    err = ET.fromstring(r.body)
+    assert r.status == 403 and r.headers["Content-Type"] == "text/xml", r
+    assert err.findtext("s:Error/s:Code", namespaces=ns) == "SignatureDoesNotMatch", r
+    assert err.findtext("s:RequestId", namespaces=ns), r
+    r = raw("GET", "/?Action=GetCallerIdentity&Version=2011-06-15", "sts")
+    assert r.status == 200 and b"<Account>000000000000</Account>" in r.body, r
 
 
 @test("direct endpoints answer without the front")
