@@ -507,10 +507,22 @@ test_long_poll_outlasts_timeout (Fixture       *f,
   g_assert_nonnull (strstr (g_ptr_array_index (f->bodies, 0), "\"WaitTimeSeconds\":1"));
 }
 
-static gboolean
-cancel_soon (gpointer user_data)
+typedef struct
 {
-  g_cancellable_cancel (user_data);
+  Fixture *fixture;
+  GCancellable *cancellable;
+} CancelOnceSeen;
+
+/* Cancels only after the server has the request: a fixed delay raced the
+ * request itself on a loaded machine. The server runs on this main context. */
+static gboolean
+cancel_once_seen (gpointer user_data)
+{
+  CancelOnceSeen *pending = user_data;
+
+  if (pending->fixture->requests == 0)
+    return G_SOURCE_CONTINUE;
+  g_cancellable_cancel (pending->cancellable);
   return G_SOURCE_REMOVE;
 }
 
@@ -523,8 +535,10 @@ test_cancel (Fixture       *f,
   g_autoptr(JsonObject) item = NULL;
   GError *error = NULL;
 
+  CancelOnceSeen pending = { f, cancellable };
+
   f->respond = respond_never;
-  g_timeout_add (50, cancel_soon, cancellable);
+  g_timeout_add (10, cancel_once_seen, &pending);
   imgproc_dynamodb_client_get_item_async (f->ddb, "jobs", key, FALSE, NULL, NULL, cancellable, on_done, f);
   item = imgproc_dynamodb_client_get_item_finish (f->ddb, wait_for (f), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
