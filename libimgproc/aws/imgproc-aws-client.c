@@ -3,6 +3,8 @@
  * retried per AWS's "standard" mode. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "imgproc.h"
 #include "imgproc-private.h"
 #include "imgproc-aws-client-private.h"
@@ -562,7 +564,7 @@ too_large_error (GTask   *task,
   SendData *data = g_task_get_task_data (task);
 
   return g_error_new (IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_TOO_LARGE,
-                      _("The answer is larger than the limit of %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT ")"),
+                      _("The answer is larger than the limit of %" PRIu64 " bytes (%" PRIu64 ")"),
                       data->limit, size);
 }
 

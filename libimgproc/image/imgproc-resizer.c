@@ -3,6 +3,8 @@
  * All configuration is construct-only, so one resizer serves many threads. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "imgproc.h"
 #include "imgproc-private.h"
 #include "imgproc-image-info-private.h"
@@ -792,8 +794,8 @@ process_data (ImgprocResizer  *self,
   if (self->max_bytes > 0 && len > self->max_bytes)
     {
       g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TOO_LARGE,
-                   _("The image is too large: %" G_GSIZE_FORMAT " bytes, the limit is %" G_GUINT64_FORMAT),
-                   len, self->max_bytes);
+                   _("The image is too large: %" PRIu64 " bytes, the limit is %" PRIu64),
+                   (guint64) len, self->max_bytes);
       return NULL;
     }
   info = imgproc_image_info_parse (data, len, error);
@@ -804,7 +806,7 @@ process_data (ImgprocResizer  *self,
       (guint64) imgproc_image_info_get_width (info) * imgproc_image_info_get_height (info) > self->max_pixels)
     {
       g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TOO_LARGE,
-                   _("The image is too large: %u×%u pixels, the limit is %" G_GUINT64_FORMAT " pixels"),
+                   _("The image is too large: %u×%u pixels, the limit is %" PRIu64 " pixels"),
                    imgproc_image_info_get_width (info), imgproc_image_info_get_height (info),
                    self->max_pixels);
       return NULL;

@@ -2,6 +2,8 @@
  * Every input is untrusted: any shape mismatch is a GError, never a crash. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "imgproc.h"
 #include "imgproc-private.h"
 #include "imgproc-queue-message-private.h"
@@ -222,8 +224,8 @@ parse_json (ImgprocEventParser  *self,
   if (size > self->max_bytes)
     {
       g_set_error (error, IMGPROC_PIPELINE_ERROR, IMGPROC_PIPELINE_ERROR_EVENT_TOO_LARGE,
-                   _("The event is %" G_GSIZE_FORMAT " bytes, more than the limit of %" G_GUINT64_FORMAT),
-                   size, self->max_bytes);
+                   _("The event is %" PRIu64 " bytes, more than the limit of %" PRIu64),
+                   (guint64) size, self->max_bytes);
       return NULL;
     }
   if (memchr (text, '\0', size) != NULL)

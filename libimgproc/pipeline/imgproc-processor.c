@@ -19,6 +19,8 @@
  * re-processing the same event writes the same item again. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "imgproc.h"
 #include "imgproc-private.h"
 #include "imgproc-record-result-private.h"
@@ -821,7 +823,7 @@ imgproc_processor_process_async (ImgprocProcessor         *self,
     {
       fail (task,
             g_error_new (IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TOO_LARGE,
-                         _("The object is %" G_GINT64_FORMAT " bytes, more than max-object-bytes (%" G_GUINT64_FORMAT ")"),
+                         _("The object is %" PRId64 " bytes, more than max-object-bytes (%" PRIu64 ")"),
                          size, imgproc_service_config_get_max_object_bytes (self->config)));
       return;
     }

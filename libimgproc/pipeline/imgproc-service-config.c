@@ -3,6 +3,8 @@
  * the environment and the command line all go through the same parser. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "imgproc.h"
 #include "imgproc-private.h"
 #include "imgproc-service-config-private.h"
@@ -447,7 +449,7 @@ parse_value (const Setting         *s,
           return invalid (error, s, text, source, _("it is not a whole number"));
         if (number < s->min || number > s->max)
           {
-            why = g_strdup_printf (_("it must lie between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+            why = g_strdup_printf (_("it must lie between %" PRId64 " and %" PRId64),
                                    s->min, s->max);
             return invalid (error, s, text, source, why);
           }
