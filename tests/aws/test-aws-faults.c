@@ -511,6 +511,7 @@ typedef struct
 {
   Fixture *fixture;
   GCancellable *cancellable;
+  guint source_id;
 } CancelOnceSeen;
 
 /* Cancels only after the server has the request: a fixed delay raced the
@@ -523,6 +524,7 @@ cancel_once_seen (gpointer user_data)
   if (pending->fixture->requests == 0)
     return G_SOURCE_CONTINUE;
   g_cancellable_cancel (pending->cancellable);
+  pending->source_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -535,12 +537,14 @@ test_cancel (Fixture       *f,
   g_autoptr(JsonObject) item = NULL;
   GError *error = NULL;
 
-  CancelOnceSeen pending = { f, cancellable };
+  CancelOnceSeen pending = { f, cancellable, 0 };
 
   f->respond = respond_never;
-  g_timeout_add (10, cancel_once_seen, &pending);
+  pending.source_id = g_timeout_add (10, cancel_once_seen, &pending);
   imgproc_dynamodb_client_get_item_async (f->ddb, "jobs", key, FALSE, NULL, NULL, cancellable, on_done, f);
   item = imgproc_dynamodb_client_get_item_finish (f->ddb, wait_for (f), &error);
+  /* The source points into this frame: it must not outlive the test. */
+  g_clear_handle_id (&pending.source_id, g_source_remove);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (f->requests, ==, 1);
   g_error_free (error);
