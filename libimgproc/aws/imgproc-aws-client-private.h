@@ -120,6 +120,41 @@ void imgproc_aws_sync_call_callback (GObject      *source,
 GAsyncResult *imgproc_aws_sync_call_wait (ImgprocAwsSyncCall *call);
 void imgproc_aws_sync_call_end (ImgprocAwsSyncCall *call);
 
+/* The construct-only properties every public client has: config,
+ * credentials-provider, connect-timeout and timeout. A client installs them
+ * with ids 1 to IMGPROC_AWS_CLIENT_N_PROPS - 1, numbers its own from
+ * IMGPROC_AWS_CLIENT_N_PROPS, and hands the shared ids to the settings
+ * functions. The doc comments stay in each client, where the GIR scanner
+ * attaches them to that class's properties. */
+enum {
+  IMGPROC_AWS_CLIENT_PROP_CONFIG = 1,
+  IMGPROC_AWS_CLIENT_PROP_CREDENTIALS_PROVIDER,
+  IMGPROC_AWS_CLIENT_PROP_CONNECT_TIMEOUT,
+  IMGPROC_AWS_CLIENT_PROP_TIMEOUT,
+  IMGPROC_AWS_CLIENT_N_PROPS
+};
+
+typedef struct
+{
+  ImgprocAwsConfig *config;
+  ImgprocCredentialsProvider *provider;
+  guint connect_timeout;
+  guint timeout;
+} ImgprocAwsClientSettings;
+
+void imgproc_aws_client_install_properties (GObjectClass *object_class);
+void imgproc_aws_client_settings_init (ImgprocAwsClientSettings *settings);
+void imgproc_aws_client_settings_clear (ImgprocAwsClientSettings *settings);
+gboolean imgproc_aws_client_settings_get_property (ImgprocAwsClientSettings *settings,
+                                                   guint                     prop_id,
+                                                   GValue                   *value);
+gboolean imgproc_aws_client_settings_set_property (ImgprocAwsClientSettings *settings,
+                                                   guint                     prop_id,
+                                                   const GValue             *value);
+ImgprocAwsClient *imgproc_aws_client_new_from_settings (ImgprocAwsClientSettings *settings,
+                                                        const char               *service,
+                                                        ImgprocSignerFlags        flags);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImgprocAwsRequest, imgproc_aws_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImgprocAwsResponse, imgproc_aws_response_free)
 

@@ -134,6 +134,110 @@ imgproc_aws_client_unref (ImgprocAwsClient *self)
   g_free (self);
 }
 
+/* Each class gets pspecs of its own: a GParamSpec has one owner type. */
+void
+imgproc_aws_client_install_properties (GObjectClass *object_class)
+{
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                      G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  g_object_class_install_property (object_class, IMGPROC_AWS_CLIENT_PROP_CONFIG,
+                                   g_param_spec_object ("config", NULL, NULL,
+                                                        IMGPROC_TYPE_AWS_CONFIG, flags));
+  g_object_class_install_property (object_class, IMGPROC_AWS_CLIENT_PROP_CREDENTIALS_PROVIDER,
+                                   g_param_spec_object ("credentials-provider", NULL, NULL,
+                                                        IMGPROC_TYPE_CREDENTIALS_PROVIDER, flags));
+  g_object_class_install_property (object_class, IMGPROC_AWS_CLIENT_PROP_CONNECT_TIMEOUT,
+                                   g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT / 1000,
+                                                      IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT, flags));
+  g_object_class_install_property (object_class, IMGPROC_AWS_CLIENT_PROP_TIMEOUT,
+                                   g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT / 1000,
+                                                      IMGPROC_AWS_DEFAULT_TIMEOUT, flags));
+}
+
+void
+imgproc_aws_client_settings_init (ImgprocAwsClientSettings *settings)
+{
+  settings->config = NULL;
+  settings->provider = NULL;
+  settings->connect_timeout = IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT;
+  settings->timeout = IMGPROC_AWS_DEFAULT_TIMEOUT;
+}
+
+void
+imgproc_aws_client_settings_clear (ImgprocAwsClientSettings *settings)
+{
+  g_clear_object (&settings->config);
+  g_clear_object (&settings->provider);
+}
+
+gboolean
+imgproc_aws_client_settings_get_property (ImgprocAwsClientSettings *settings,
+                                          guint                     prop_id,
+                                          GValue                   *value)
+{
+  switch (prop_id)
+    {
+    case IMGPROC_AWS_CLIENT_PROP_CONFIG:
+      g_value_set_object (value, settings->config);
+      return TRUE;
+    case IMGPROC_AWS_CLIENT_PROP_CREDENTIALS_PROVIDER:
+      g_value_set_object (value, settings->provider);
+      return TRUE;
+    case IMGPROC_AWS_CLIENT_PROP_CONNECT_TIMEOUT:
+      g_value_set_uint (value, settings->connect_timeout);
+      return TRUE;
+    case IMGPROC_AWS_CLIENT_PROP_TIMEOUT:
+      g_value_set_uint (value, settings->timeout);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+imgproc_aws_client_settings_set_property (ImgprocAwsClientSettings *settings,
+                                          guint                     prop_id,
+                                          const GValue             *value)
+{
+  switch (prop_id)
+    {
+    case IMGPROC_AWS_CLIENT_PROP_CONFIG:
+      g_set_object (&settings->config, g_value_get_object (value));
+      return TRUE;
+    case IMGPROC_AWS_CLIENT_PROP_CREDENTIALS_PROVIDER:
+      g_set_object (&settings->provider, g_value_get_object (value));
+      return TRUE;
+    case IMGPROC_AWS_CLIENT_PROP_CONNECT_TIMEOUT:
+      settings->connect_timeout = g_value_get_uint (value);
+      return TRUE;
+    case IMGPROC_AWS_CLIENT_PROP_TIMEOUT:
+      settings->timeout = g_value_get_uint (value);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* For a client's constructed(): with no provider given, the configuration's
+ * default chain is made here and kept in @settings, so that the property
+ * reads back what is used. */
+ImgprocAwsClient *
+imgproc_aws_client_new_from_settings (ImgprocAwsClientSettings *settings,
+                                      const char               *service,
+                                      ImgprocSignerFlags        flags)
+{
+  ImgprocAwsClient *client;
+
+  g_return_val_if_fail (settings->config != NULL, NULL);
+
+  if (settings->provider == NULL)
+    settings->provider = imgproc_aws_config_create_default_provider (settings->config);
+  client = imgproc_aws_client_new (settings->config, settings->provider, service, flags);
+  imgproc_aws_client_set_timeouts (client, settings->connect_timeout * 1000, settings->timeout * 1000);
+  return client;
+}
+
 const char *
 imgproc_aws_client_get_region (ImgprocAwsClient *self)
 {

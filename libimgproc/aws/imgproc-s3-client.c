@@ -27,27 +27,13 @@ struct _ImgprocS3Client
 {
   GObject parent_instance;
 
-  ImgprocAwsConfig *config;
-  ImgprocCredentialsProvider *provider;
-  guint connect_timeout;
-  guint timeout;
+  ImgprocAwsClientSettings settings;
   ImgprocAwsClient *http;
   gboolean force_path_style;
 
   GMutex lock;
   GHashTable *bucket_regions;
 };
-
-enum {
-  PROP_0,
-  PROP_CONFIG,
-  PROP_CREDENTIALS_PROVIDER,
-  PROP_CONNECT_TIMEOUT,
-  PROP_TIMEOUT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ImgprocS3Client, imgproc_s3_client, G_TYPE_OBJECT)
 
@@ -58,12 +44,9 @@ imgproc_s3_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (imgproc_s3_client_parent_class)->constructed (object);
 
-  g_return_if_fail (self->config != NULL);
-  if (self->provider == NULL)
-    self->provider = imgproc_aws_config_create_default_provider (self->config);
-  self->force_path_style = imgproc_aws_config_get_s3_force_path_style (self->config);
-  self->http = imgproc_aws_client_new (self->config, self->provider, "s3", IMGPROC_SIGNER_FLAGS_S3);
-  imgproc_aws_client_set_timeouts (self->http, self->connect_timeout * 1000, self->timeout * 1000);
+  self->http = imgproc_aws_client_new_from_settings (&self->settings, "s3", IMGPROC_SIGNER_FLAGS_S3);
+  if (self->http != NULL)
+    self->force_path_style = imgproc_aws_config_get_s3_force_path_style (self->settings.config);
 }
 
 static void
@@ -71,8 +54,7 @@ imgproc_s3_client_finalize (GObject *object)
 {
   ImgprocS3Client *self = IMGPROC_S3_CLIENT (object);
 
-  g_clear_object (&self->config);
-  g_clear_object (&self->provider);
+  imgproc_aws_client_settings_clear (&self->settings);
   g_clear_pointer (&self->http, imgproc_aws_client_unref);
   g_hash_table_unref (self->bucket_regions);
   g_mutex_clear (&self->lock);
@@ -88,23 +70,8 @@ imgproc_s3_client_get_property (GObject    *object,
 {
   ImgprocS3Client *self = IMGPROC_S3_CLIENT (object);
 
-  switch (prop_id)
-    {
-    case PROP_CONFIG:
-      g_value_set_object (value, self->config);
-      break;
-    case PROP_CREDENTIALS_PROVIDER:
-      g_value_set_object (value, self->provider);
-      break;
-    case PROP_CONNECT_TIMEOUT:
-      g_value_set_uint (value, self->connect_timeout);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (!imgproc_aws_client_settings_get_property (&self->settings, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -115,23 +82,8 @@ imgproc_s3_client_set_property (GObject      *object,
 {
   ImgprocS3Client *self = IMGPROC_S3_CLIENT (object);
 
-  switch (prop_id)
-    {
-    case PROP_CONFIG:
-      self->config = g_value_dup_object (value);
-      break;
-    case PROP_CREDENTIALS_PROVIDER:
-      self->provider = g_value_dup_object (value);
-      break;
-    case PROP_CONNECT_TIMEOUT:
-      self->connect_timeout = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      self->timeout = g_value_get_uint (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (!imgproc_aws_client_settings_set_property (&self->settings, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -149,43 +101,25 @@ imgproc_s3_client_class_init (ImgprocS3ClientClass *klass)
    *
    * The region, endpoint, retry and TLS settings.
    */
-  properties[PROP_CONFIG] =
-    g_param_spec_object ("config", NULL, NULL, IMGPROC_TYPE_AWS_CONFIG,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * ImgprocS3Client:credentials-provider:
    *
    * Where the credentials come from; when not set, the configuration's
    * default chain.
    */
-  properties[PROP_CREDENTIALS_PROVIDER] =
-    g_param_spec_object ("credentials-provider", NULL, NULL, IMGPROC_TYPE_CREDENTIALS_PROVIDER,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * ImgprocS3Client:connect-timeout:
    *
    * How long to wait for a connection, in seconds; 0 waits for ever.
    */
-  properties[PROP_CONNECT_TIMEOUT] =
-    g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT / 1000,
-                       IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * ImgprocS3Client:timeout:
    *
    * How long an answer may take once the request is sent, in seconds; 0 waits
    * for ever.
    */
-  properties[PROP_TIMEOUT] =
-    g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT / 1000,
-                       IMGPROC_AWS_DEFAULT_TIMEOUT,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  imgproc_aws_client_install_properties (object_class);
 }
 
 static void
@@ -193,8 +127,7 @@ imgproc_s3_client_init (ImgprocS3Client *self)
 {
   g_mutex_init (&self->lock);
   self->bucket_regions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->connect_timeout = IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT;
-  self->timeout = IMGPROC_AWS_DEFAULT_TIMEOUT;
+  imgproc_aws_client_settings_init (&self->settings);
 }
 
 /**
@@ -319,7 +252,7 @@ build_request (ImgprocS3Client *self,
 
   if (g_strcmp0 (region, imgproc_aws_client_get_region (self->http)) != 0)
     {
-      g_autofree char *uri = imgproc_aws_config_get_endpoint_for_region (self->config, "s3", region);
+      g_autofree char *uri = imgproc_aws_config_get_endpoint_for_region (self->settings.config, "s3", region);
       regional_endpoint = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL) : NULL;
       if (regional_endpoint != NULL)
         endpoint = regional_endpoint;
@@ -335,7 +268,7 @@ build_request (ImgprocS3Client *self,
   /* A bucket cannot be a subdomain of an IP address or of localhost, as
    * local emulators are reached. */
   path_style = self->force_path_style ||
-               imgproc_aws_config_s3_bucket_needs_path_style (self->config, call->bucket) ||
+               imgproc_aws_config_s3_bucket_needs_path_style (self->settings.config, call->bucket) ||
                g_hostname_is_ip_address (host) || g_ascii_strcasecmp (host, "localhost") == 0;
 
   if (path_style)

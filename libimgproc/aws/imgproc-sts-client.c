@@ -17,23 +17,9 @@ struct _ImgprocStsClient
 {
   GObject parent_instance;
 
-  ImgprocAwsConfig *config;
-  ImgprocCredentialsProvider *provider;
-  guint connect_timeout;
-  guint timeout;
+  ImgprocAwsClientSettings settings;
   ImgprocAwsClient *http;
 };
-
-enum {
-  PROP_0,
-  PROP_CONFIG,
-  PROP_CREDENTIALS_PROVIDER,
-  PROP_CONNECT_TIMEOUT,
-  PROP_TIMEOUT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ImgprocStsClient, imgproc_sts_client, G_TYPE_OBJECT)
 
@@ -44,11 +30,7 @@ imgproc_sts_client_constructed (GObject *object)
 
   G_OBJECT_CLASS (imgproc_sts_client_parent_class)->constructed (object);
 
-  g_return_if_fail (self->config != NULL);
-  if (self->provider == NULL)
-    self->provider = imgproc_aws_config_create_default_provider (self->config);
-  self->http = imgproc_aws_client_new (self->config, self->provider, "sts", IMGPROC_SIGNER_FLAGS_NONE);
-  imgproc_aws_client_set_timeouts (self->http, self->connect_timeout * 1000, self->timeout * 1000);
+  self->http = imgproc_aws_client_new_from_settings (&self->settings, "sts", IMGPROC_SIGNER_FLAGS_NONE);
 }
 
 static void
@@ -56,8 +38,7 @@ imgproc_sts_client_finalize (GObject *object)
 {
   ImgprocStsClient *self = IMGPROC_STS_CLIENT (object);
 
-  g_clear_object (&self->config);
-  g_clear_object (&self->provider);
+  imgproc_aws_client_settings_clear (&self->settings);
   g_clear_pointer (&self->http, imgproc_aws_client_unref);
 
   G_OBJECT_CLASS (imgproc_sts_client_parent_class)->finalize (object);
@@ -71,23 +52,8 @@ imgproc_sts_client_get_property (GObject    *object,
 {
   ImgprocStsClient *self = IMGPROC_STS_CLIENT (object);
 
-  switch (prop_id)
-    {
-    case PROP_CONFIG:
-      g_value_set_object (value, self->config);
-      break;
-    case PROP_CREDENTIALS_PROVIDER:
-      g_value_set_object (value, self->provider);
-      break;
-    case PROP_CONNECT_TIMEOUT:
-      g_value_set_uint (value, self->connect_timeout);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (!imgproc_aws_client_settings_get_property (&self->settings, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -98,23 +64,8 @@ imgproc_sts_client_set_property (GObject      *object,
 {
   ImgprocStsClient *self = IMGPROC_STS_CLIENT (object);
 
-  switch (prop_id)
-    {
-    case PROP_CONFIG:
-      self->config = g_value_dup_object (value);
-      break;
-    case PROP_CREDENTIALS_PROVIDER:
-      self->provider = g_value_dup_object (value);
-      break;
-    case PROP_CONNECT_TIMEOUT:
-      self->connect_timeout = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      self->timeout = g_value_get_uint (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (!imgproc_aws_client_settings_set_property (&self->settings, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -132,50 +83,31 @@ imgproc_sts_client_class_init (ImgprocStsClientClass *klass)
    *
    * The region, endpoint, retry and TLS settings.
    */
-  properties[PROP_CONFIG] =
-    g_param_spec_object ("config", NULL, NULL, IMGPROC_TYPE_AWS_CONFIG,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * ImgprocStsClient:credentials-provider:
    *
    * Where the credentials come from; when not set, the configuration's
    * default chain.
    */
-  properties[PROP_CREDENTIALS_PROVIDER] =
-    g_param_spec_object ("credentials-provider", NULL, NULL, IMGPROC_TYPE_CREDENTIALS_PROVIDER,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * ImgprocStsClient:connect-timeout:
    *
    * How long to wait for a connection, in seconds; 0 waits for ever.
    */
-  properties[PROP_CONNECT_TIMEOUT] =
-    g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT / 1000,
-                       IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /**
    * ImgprocStsClient:timeout:
    *
    * How long an answer may take once the request is sent, in seconds; 0 waits
    * for ever.
    */
-  properties[PROP_TIMEOUT] =
-    g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT / 1000,
-                       IMGPROC_AWS_DEFAULT_TIMEOUT,
-                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
-                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  imgproc_aws_client_install_properties (object_class);
 }
 
 static void
 imgproc_sts_client_init (ImgprocStsClient *self)
 {
-  self->connect_timeout = IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT;
-  self->timeout = IMGPROC_AWS_DEFAULT_TIMEOUT;
+  imgproc_aws_client_settings_init (&self->settings);
 }
 
 /**

@@ -742,6 +742,55 @@ test_s3_async (Fixture       *f,
   g_clear_object (&result);
 }
 
+/* The four clients share their property code; each must still own, read
+ * back and default its properties on its own class. */
+static void
+test_client_properties (Fixture       *f,
+                        gconstpointer  data)
+{
+  GType types[] = {
+    IMGPROC_TYPE_S3_CLIENT, IMGPROC_TYPE_SQS_CLIENT, IMGPROC_TYPE_DYNAMODB_CLIENT, IMGPROC_TYPE_STS_CLIENT,
+  };
+  const char *names[] = { "config", "credentials-provider", "connect-timeout", "timeout" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr(GTypeClass) klass = g_type_class_ref (types[i]);
+      g_autoptr(GObject) tuned = NULL;
+      g_autoptr(GObject) plain = NULL;
+      g_autoptr(ImgprocAwsConfig) config = NULL;
+      g_autoptr(ImgprocCredentialsProvider) provider = NULL;
+      guint connect_timeout, timeout;
+
+      for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+        {
+          GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), names[j]);
+
+          g_assert_nonnull (pspec);
+          g_assert_true (pspec->owner_type == types[i]);
+          g_assert_true (pspec->flags & G_PARAM_CONSTRUCT_ONLY);
+          g_assert_true (pspec->flags & G_PARAM_READWRITE);
+        }
+
+      tuned = g_object_new (types[i], "config", f->config, "credentials-provider", f->provider,
+                            "connect-timeout", 3, "timeout", 7, NULL);
+      g_object_get (tuned, "config", &config, "credentials-provider", &provider,
+                    "connect-timeout", &connect_timeout, "timeout", &timeout, NULL);
+      g_assert_true (config == f->config);
+      g_assert_true (provider == f->provider);
+      g_assert_cmpuint (connect_timeout, ==, 3);
+      g_assert_cmpuint (timeout, ==, 7);
+      g_clear_object (&provider);
+
+      plain = g_object_new (types[i], "config", f->config, NULL);
+      g_object_get (plain, "credentials-provider", &provider,
+                    "connect-timeout", &connect_timeout, "timeout", &timeout, NULL);
+      g_assert_true (IMGPROC_IS_CREDENTIALS_PROVIDER (provider));
+      g_assert_cmpuint (connect_timeout, ==, 10);
+      g_assert_cmpuint (timeout, ==, 60);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -755,6 +804,7 @@ main (int   argc,
     }
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/aws/clients/properties", test_client_properties);
   ADD ("/aws/clients/s3/objects", test_s3_objects);
   ADD ("/aws/clients/s3/md5-checksum", test_s3_md5);
   ADD ("/aws/clients/s3/hostile-keys", test_s3_hostile_keys);
