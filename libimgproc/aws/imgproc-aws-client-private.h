@@ -33,6 +33,8 @@ void imgproc_aws_client_unref (ImgprocAwsClient *self);
 
 const char *imgproc_aws_client_get_region (ImgprocAwsClient *self);
 GUri *imgproc_aws_client_get_endpoint (ImgprocAwsClient *self);
+ImgprocSigner *imgproc_aws_client_get_signer (ImgprocAwsClient *self,
+                                              const char       *region);
 void imgproc_aws_client_set_timeouts (ImgprocAwsClient *self,
                                       guint             connect_ms,
                                       guint             read_ms);

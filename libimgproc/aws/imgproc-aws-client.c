@@ -27,12 +27,21 @@ struct _ImgprocAwsClient
   ImgprocCredentialsProvider *provider;
   SoupSession *session;
   GError *setup_error;
+  /* The CA bundle is loaded at the first https request, not at
+   * construction: loading starts the TLS backend and parses every
+   * certificate, which a start need not wait for, and http never needs. */
+  char *ca_file;
+  gboolean tls_database_set;
+  GError *tls_error;
   GUri *endpoint;
   char *region;
   char *service;
   ImgprocSignerFlags flags;
 
   GMutex lock;
+  /* Region to ImgprocSigner, so that each signer's cached signing key
+   * serves every request to that region. */
+  GHashTable *signers;
   guint connect_ms;
   guint read_ms;
   guint max_attempts;
@@ -93,14 +102,10 @@ imgproc_aws_client_new (ImgprocAwsConfig           *config,
                                                  "timeout", 0,
                                                  NULL);
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
-  if (ca_file != NULL && self->setup_error == NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &self->setup_error);
-      if (database != NULL)
-        soup_session_set_tls_database (self->session, database);
-    }
+  self->ca_file = g_strdup (ca_file);
 
   g_mutex_init (&self->lock);
+  self->signers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->connect_ms = IMGPROC_AWS_DEFAULT_CONNECT_TIMEOUT * 1000;
   self->read_ms = IMGPROC_AWS_DEFAULT_TIMEOUT * 1000;
   self->max_attempts = MAX (imgproc_aws_config_get_max_attempts (config), 1);
@@ -127,9 +132,12 @@ imgproc_aws_client_unref (ImgprocAwsClient *self)
   g_object_unref (self->provider);
   g_object_unref (self->session);
   g_clear_error (&self->setup_error);
+  g_free (self->ca_file);
+  g_clear_error (&self->tls_error);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->region);
   g_free (self->service);
+  g_hash_table_unref (self->signers);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -248,6 +256,29 @@ GUri *
 imgproc_aws_client_get_endpoint (ImgprocAwsClient *self)
 {
   return self->endpoint;
+}
+
+/* A signer may be shared between threads: it guards its key cache itself. */
+ImgprocSigner *
+imgproc_aws_client_get_signer (ImgprocAwsClient *self,
+                               const char       *region)
+{
+  ImgprocSigner *signer;
+
+  if (region == NULL)
+    region = self->region;
+  g_return_val_if_fail (region != NULL && *region != '\0', NULL);
+
+  g_mutex_lock (&self->lock);
+  signer = g_hash_table_lookup (self->signers, region);
+  if (signer == NULL)
+    {
+      signer = imgproc_signer_new (region, self->service, self->flags);
+      g_hash_table_insert (self->signers, g_strdup (region), signer);
+    }
+  g_object_ref (signer);
+  g_mutex_unlock (&self->lock);
+  return signer;
 }
 
 void
@@ -774,8 +805,12 @@ build_message (SendData            *data,
   if (request->body != NULL)
     soup_message_set_request_body_from_bytes (message, request->content_type, request->body);
 
-  signer = imgproc_signer_new (request->region != NULL ? request->region : client->region,
-                               client->service, client->flags);
+  signer = imgproc_aws_client_get_signer (client, request->region);
+  if (signer == NULL)
+    {
+      g_set_error_literal (error, IMGPROC_AWS_ERROR, IMGPROC_AWS_ERROR_FAILED, _("No region to sign the request for"));
+      return NULL;
+    }
   now = g_date_time_add (real_now, imgproc_aws_client_get_clock_offset (client));
   if (!imgproc_signer_sign_soup_message (signer, message, request->body, credentials, now, error))
     return NULL;
@@ -986,6 +1021,60 @@ fail_attempt (GTask  *task,
   sleep_then_retry (task, (guint) g_random_double_range (0, (double) ceiling + 1));
 }
 
+/* One database per CA file in the process: the clients of a service trust
+ * the same bundle, and each parse of it costs about as much as a start. */
+static GTlsDatabase *
+tls_database_for_file (const char  *path,
+                       GError     **error)
+{
+  static GMutex lock;
+  static char *cached_path;
+  static GTlsDatabase *cached;
+  GTlsDatabase *database;
+
+  g_mutex_lock (&lock);
+  if (cached != NULL && g_str_equal (cached_path, path))
+    database = g_object_ref (cached);
+  else
+    {
+      database = g_tls_file_database_new (path, error);
+      if (database != NULL)
+        {
+          g_set_object (&cached, database);
+          g_free (cached_path);
+          cached_path = g_strdup (path);
+        }
+    }
+  g_mutex_unlock (&lock);
+  return database;
+}
+
+/* A CA file that cannot be loaded fails every https request, as a bad
+ * endpoint fails every request. */
+static gboolean
+ensure_tls_database (ImgprocAwsClient  *self,
+                     GError           **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  if (!self->tls_database_set && self->tls_error == NULL)
+    {
+      g_autoptr(GTlsDatabase) database = tls_database_for_file (self->ca_file, &self->tls_error);
+
+      if (database != NULL)
+        {
+          soup_session_set_tls_database (self->session, database);
+          self->tls_database_set = TRUE;
+        }
+    }
+  ok = self->tls_error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_error_copy (self->tls_error));
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 void
 imgproc_aws_client_send_async (ImgprocAwsClient    *self,
                                ImgprocAwsRequest   *request,
@@ -995,6 +1084,7 @@ imgproc_aws_client_send_async (ImgprocAwsClient    *self,
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   SendData *data = g_new0 (SendData, 1);
+  GError *error = NULL;
 
   g_task_set_source_tag (task, imgproc_aws_client_send_async);
   data->client = imgproc_aws_client_ref (self);
@@ -1006,6 +1096,13 @@ imgproc_aws_client_send_async (ImgprocAwsClient    *self,
   if (self->setup_error != NULL)
     {
       g_task_return_error (task, g_error_copy (self->setup_error));
+      g_object_unref (task);
+      return;
+    }
+  if (self->ca_file != NULL && g_ascii_strcasecmp (request->scheme, "https") == 0 &&
+      !ensure_tls_database (self, &error))
+    {
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "imgproc.h"
+#include "imgproc-aws-clients-private.h"
 #include "aws-test-provider.h"
 
 #include <string.h>
@@ -791,6 +792,40 @@ test_client_properties (Fixture       *f,
     }
 }
 
+/* One signer per region for the client's life, so that its cached signing
+ * key serves every request rather than being derived anew for each. */
+static void
+test_signer_reuse (Fixture       *f,
+                   gconstpointer  data)
+{
+  ImgprocAwsClient *http = imgproc_sqs_client_get_http (f->sqs);
+  const char *region = imgproc_aws_client_get_region (http);
+  const char *const names[] = { "QueueArn", NULL };
+  g_autoptr(ImgprocSigner) first = imgproc_aws_client_get_signer (http, NULL);
+  g_autoptr(ImgprocSigner) again = NULL;
+  g_autoptr(ImgprocSigner) by_name = NULL;
+  g_autoptr(ImgprocSigner) elsewhere = NULL;
+  GError *error = NULL;
+
+  g_assert_cmpstr (imgproc_signer_get_region (first), ==, region);
+  g_assert_cmpstr (imgproc_signer_get_service (first), ==, "sqs");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GHashTable) attributes = imgproc_sqs_client_get_queue_attributes_sync (f->sqs, f->queue_url,
+                                                                                       names, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (g_hash_table_lookup (attributes, "QueueArn"));
+    }
+
+  again = imgproc_aws_client_get_signer (http, NULL);
+  by_name = imgproc_aws_client_get_signer (http, region);
+  g_assert_true (again == first);
+  g_assert_true (by_name == first);
+  elsewhere = imgproc_aws_client_get_signer (http, g_str_equal (region, "eu-west-3") ? "ap-south-2" : "eu-west-3");
+  g_assert_true (elsewhere != first);
+  g_assert_cmpstr (imgproc_signer_get_service (elsewhere), ==, "sqs");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -805,6 +840,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/aws/clients/properties", test_client_properties);
+  ADD ("/aws/clients/signer-reuse", test_signer_reuse);
   ADD ("/aws/clients/s3/objects", test_s3_objects);
   ADD ("/aws/clients/s3/md5-checksum", test_s3_md5);
   ADD ("/aws/clients/s3/hostile-keys", test_s3_hostile_keys);
