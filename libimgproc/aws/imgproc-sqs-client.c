@@ -190,34 +190,6 @@ add_queue_url (JsonBuilder *builder,
   json_builder_add_string_value (builder, queue_url);
 }
 
-/* Entry ids are positions, so that results map back to the caller's array. */
-static void
-add_entries (JsonBuilder       *builder,
-             const char        *member,
-             const char *const *values,
-             gint64             visibility_timeout)
-{
-  json_builder_set_member_name (builder, "Entries");
-  json_builder_begin_array (builder);
-  for (guint i = 0; values[i] != NULL; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("%u", i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "Id");
-      json_builder_add_string_value (builder, id);
-      json_builder_set_member_name (builder, member);
-      json_builder_add_string_value (builder, values[i]);
-      if (visibility_timeout >= 0)
-        {
-          json_builder_set_member_name (builder, "VisibilityTimeout");
-          json_builder_add_int_value (builder, visibility_timeout);
-        }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-}
-
 static void
 parse_true (GTask      *task,
             JsonObject *result)
@@ -231,6 +203,47 @@ parse_batch (GTask      *task,
 {
   g_task_return_pointer (task, imgproc_sqs_batch_result_new_from_json (result),
                          (GDestroyNotify) imgproc_sqs_batch_result_unref);
+}
+
+/* The batch operations differ only in their entries: each has @member set to
+ * one of @values and, when @number_member is not %NULL, @number_member set to
+ * @number. Entry ids are positions, so that results map back to the caller's
+ * array. */
+static void
+sqs_batch_call (ImgprocSqsClient  *self,
+                const char        *operation,
+                const char        *queue_url,
+                const char        *member,
+                const char *const *values,
+                const char        *number_member,
+                gint64             number,
+                GTask             *task)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_queue_url (builder, queue_url);
+  json_builder_set_member_name (builder, "Entries");
+  json_builder_begin_array (builder);
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "Id");
+      json_builder_add_string_value (builder, id);
+      json_builder_set_member_name (builder, member);
+      json_builder_add_string_value (builder, values[i]);
+      if (number_member != NULL)
+        {
+          json_builder_set_member_name (builder, number_member);
+          json_builder_add_int_value (builder, number);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  sqs_call (self, operation, builder, 0, parse_batch, task);
 }
 
 static void
@@ -564,18 +577,13 @@ imgproc_sqs_client_delete_message_batch_async (ImgprocSqsClient    *self,
                                                gpointer             user_data)
 {
   GTask *task;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   g_return_if_fail (IMGPROC_IS_SQS_CLIENT (self));
   g_return_if_fail (queue_url != NULL && receipt_handles != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgproc_sqs_client_delete_message_batch_async);
-  json_builder_begin_object (builder);
-  add_queue_url (builder, queue_url);
-  add_entries (builder, "ReceiptHandle", receipt_handles, -1);
-  json_builder_end_object (builder);
-  sqs_call (self, "DeleteMessageBatch", builder, 0, parse_batch, task);
+  sqs_batch_call (self, "DeleteMessageBatch", queue_url, "ReceiptHandle", receipt_handles, NULL, 0, task);
 }
 
 /**
@@ -761,18 +769,14 @@ imgproc_sqs_client_change_message_visibility_batch_async (ImgprocSqsClient    *s
                                                           gpointer             user_data)
 {
   GTask *task;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   g_return_if_fail (IMGPROC_IS_SQS_CLIENT (self));
   g_return_if_fail (queue_url != NULL && receipt_handles != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgproc_sqs_client_change_message_visibility_batch_async);
-  json_builder_begin_object (builder);
-  add_queue_url (builder, queue_url);
-  add_entries (builder, "ReceiptHandle", receipt_handles, visibility_timeout);
-  json_builder_end_object (builder);
-  sqs_call (self, "ChangeMessageVisibilityBatch", builder, 0, parse_batch, task);
+  sqs_batch_call (self, "ChangeMessageVisibilityBatch", queue_url, "ReceiptHandle", receipt_handles,
+                  "VisibilityTimeout", visibility_timeout, task);
 }
 
 /**
@@ -988,36 +992,14 @@ imgproc_sqs_client_send_message_batch_async (ImgprocSqsClient    *self,
                                              gpointer             user_data)
 {
   GTask *task;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   g_return_if_fail (IMGPROC_IS_SQS_CLIENT (self));
   g_return_if_fail (queue_url != NULL && bodies != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgproc_sqs_client_send_message_batch_async);
-  json_builder_begin_object (builder);
-  add_queue_url (builder, queue_url);
-  json_builder_set_member_name (builder, "Entries");
-  json_builder_begin_array (builder);
-  for (guint i = 0; bodies[i] != NULL; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("%u", i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "Id");
-      json_builder_add_string_value (builder, id);
-      json_builder_set_member_name (builder, "MessageBody");
-      json_builder_add_string_value (builder, bodies[i]);
-      if (delay_seconds > 0)
-        {
-          json_builder_set_member_name (builder, "DelaySeconds");
-          json_builder_add_int_value (builder, delay_seconds);
-        }
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  sqs_call (self, "SendMessageBatch", builder, 0, parse_batch, task);
+  sqs_batch_call (self, "SendMessageBatch", queue_url, "MessageBody", bodies,
+                  delay_seconds > 0 ? "DelaySeconds" : NULL, delay_seconds, task);
 }
 
 /**

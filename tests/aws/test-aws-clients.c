@@ -427,6 +427,10 @@ test_sqs_batches (Fixture       *f,
   g_autoptr(ImgprocSqsBatchResult) hidden = NULL;
   g_autoptr(ImgprocSqsBatchResult) deleted = NULL;
   g_autoptr(GPtrArray) received = NULL;
+  g_autofree char *delayed = g_strdup_printf ("batch-delayed-%s", f->run);
+  const char *late_bodies[] = { delayed, NULL };
+  g_autoptr(ImgprocSqsBatchResult) late = NULL;
+  g_autoptr(GPtrArray) early = NULL;
   GError *error = NULL;
 
   sent = imgproc_sqs_client_send_message_batch_sync (f->sqs, f->dlq_url, bodies, 0, NULL, &error);
@@ -454,6 +458,15 @@ test_sqs_batches (Fixture       *f,
   g_assert_cmpuint (imgproc_sqs_batch_result_get_failed_index (deleted, 0), ==, 3);
   g_assert_cmpstr (imgproc_sqs_batch_result_get_failed_code (deleted, 0), ==, "ReceiptHandleIsInvalid");
   g_assert_true (imgproc_sqs_batch_result_get_failed_sender_fault (deleted, 0));
+
+  /* A batch's DelaySeconds reaches SQS: fifteen minutes outlast the test. */
+  late = imgproc_sqs_client_send_message_batch_sync (f->sqs, f->dlq_url, late_bodies, 900, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (imgproc_sqs_batch_result_get_n_successful (late), ==, 1);
+  early = imgproc_sqs_client_receive_message_sync (f->sqs, f->dlq_url, 10, 1, 30, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < early->len; i++)
+    g_assert_cmpstr (imgproc_sqs_message_get_body (g_ptr_array_index (early, i)), !=, late_bodies[0]);
 }
 
 static void
