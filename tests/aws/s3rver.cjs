@@ -15,7 +15,9 @@
 // segment -> "&", "." -> "&2e", ".." -> "&2e&2e"), a middleware hides empty
 // segments from the router (as a NUL segment, mapped back by the store), and
 // deleteObject's empty-directory clean-up walks the escaped path.  Also,
-// paged ListObjectsV2 works on OpenSSL 3 (see the continuation tokens below).
+// paged ListObjectsV2 works on OpenSSL 3 (see the continuation tokens below),
+// and listings come in S3's order, so that pages and start-after skip nothing
+// (see listObjects below).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -90,6 +92,65 @@ FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key
     parts.pop();
   }
 };
+
+// Listings in S3's order.  s3rver lists keys in the order it walks its
+// directory tree, by file name: "a/b" (directory "a") before "a.jpg" (file
+// "a.jpg._S3rver_object"), "a-b" before "a".  It then drops every key up to
+// start-after, or up to the last key of the previous page, with a UTF-16
+// comparison; so a truncated page or a start-after skipped keys.  Here every
+// key under the prefix is collected and sorted by its UTF-8 bytes, as S3 does,
+// before start-after, the delimiter and max-keys apply.
+{
+  if (typeof FilesystemStore.prototype.listObjects !== "function") die("s3rver has no FilesystemStore.listObjects");
+  const { walk } = require(path.join(dir, "lib", "utils.js"));
+  const S3Object = require(path.join(dir, "lib", "models", "object.js"));
+  const objectSuffix = "._S3rver_object";
+  const utf8Order = (a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+
+  FilesystemStore.prototype.listObjects = async function listObjects(bucket, options) {
+    const { delimiter = "", startAfter = "", prefix = "", maxKeys = Infinity } = options;
+    const bucketPath = this.getBucketPath(bucket);
+    const prefixPath = [bucketPath, FilesystemStore.encodeKeyPath(prefix)].join("/");
+    const keys = [];
+    for (const keyPath of walk(bucketPath, (d) => d.startsWith(prefixPath) || prefixPath.startsWith(d))) {
+      if (!keyPath.endsWith(objectSuffix)) continue;
+      const key = FilesystemStore.decodeKeyPath(keyPath.slice(bucketPath.length + 1, -objectSuffix.length));
+      if (key.startsWith(prefix) && utf8Order(key, startAfter) > 0) keys.push(key);
+    }
+    keys.sort(utf8Order);
+
+    const commonPrefixes = new Set();
+    const page = [];
+    let isTruncated = false;
+    for (const key of keys) {
+      const idx = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      if (idx !== -1) {
+        commonPrefixes.add(key.slice(0, idx + delimiter.length));
+      } else if (page.length < maxKeys) {
+        page.push(key);
+      } else {
+        isTruncated = true;
+        break;
+      }
+    }
+    const metadata = await Promise.all(
+      page.map((key) =>
+        this.getMetadata(bucket, key).catch((err) => {
+          if (err.code === "ENOENT") return undefined;
+          throw err;
+        }),
+      ),
+    );
+    return {
+      objects: page
+        .map((key, i) => [key, metadata[i]])
+        .filter(([, m]) => m !== undefined)
+        .map(([key, m]) => new S3Object(bucket, key, null, m)),
+      commonPrefixes: [...commonPrefixes].sort(utf8Order),
+      isTruncated,
+    };
+  };
+}
 
 // ListObjectsV2 continuation tokens: s3rver encrypts them with DES, which
 // OpenSSL 3 only has in its legacy provider, so a truncated listing answers 500
