@@ -17,7 +17,7 @@
  *
  * A client of S3's REST API: GetObject into memory with a size limit,
  * PutObject with metadata, SSE-KMS and a checksum, HeadObject, paged
- * ListObjectsV2 and DeleteObject. Keys may hold any character, `//` and
+ * ListObjectsV2 (from the first key or after a given one) and DeleteObject. Keys may hold any character, `//` and
  * unicode included. Addressing is virtual-hosted unless the configuration, the
  * bucket name or the endpoint asks for path style, and a bucket that lives in
  * another region is followed there. Every call is retried per the AWS
@@ -883,6 +883,62 @@ parse_list_objects (GTask              *task,
   g_task_return_pointer (task, result, (GDestroyNotify) list_result_free);
 }
 
+static void
+append_query_parameter (GString    *query,
+                        const char *name,
+                        const char *value)
+{
+  g_autofree char *encoded = NULL;
+
+  if (value == NULL)
+    return;
+  encoded = imgproc_aws_uri_encode_string (value, FALSE);
+  g_string_append_printf (query, "&%s=%s", name, encoded);
+}
+
+static void
+list_objects_start (ImgprocS3Client     *self,
+                    gpointer             source_tag,
+                    const char          *bucket,
+                    const char          *prefix,
+                    const char          *start_after,
+                    const char          *continuation_token,
+                    guint                max_keys,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = s3_task_new (self, source_tag, "GET", bucket, NULL,
+                             parse_list_objects, cancellable, callback, user_data);
+  S3Call *call = g_task_get_task_data (task);
+  GString *query = g_string_new ("list-type=2");
+
+  append_query_parameter (query, "continuation-token", continuation_token);
+  if (max_keys > 0)
+    g_string_append_printf (query, "&max-keys=%u", max_keys);
+  append_query_parameter (query, "prefix", prefix);
+  append_query_parameter (query, "start-after", start_after);
+  call->query = g_string_free (query, FALSE);
+  s3_call_send (task);
+}
+
+static GPtrArray *
+list_objects_finish (GAsyncResult  *result,
+                     char         **next_continuation_token,
+                     GError       **error)
+{
+  ListResult *list = g_task_propagate_pointer (G_TASK (result), error);
+  GPtrArray *objects;
+
+  if (list == NULL)
+    return NULL;
+  objects = g_steal_pointer (&list->objects);
+  if (next_continuation_token != NULL)
+    *next_continuation_token = g_steal_pointer (&list->next_token);
+  list_result_free (list);
+  return objects;
+}
+
 /**
  * imgproc_s3_client_list_objects_async:
  * @self: the client
@@ -896,7 +952,8 @@ parse_list_objects (GTask              *task,
  * @user_data: data for @callback
  *
  * Lists one page of keys with ListObjectsV2. Pass the token of one page to get
- * the next; the last page has none.
+ * the next; the last page has none. To start after a given key, use
+ * [method@Imgproc.S3Client.list_objects_after_async].
  */
 void
 imgproc_s3_client_list_objects_async (ImgprocS3Client     *self,
@@ -908,30 +965,11 @@ imgproc_s3_client_list_objects_async (ImgprocS3Client     *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  GTask *task;
-  S3Call *call;
-  GString *query = g_string_new ("list-type=2");
-
   g_return_if_fail (IMGPROC_IS_S3_CLIENT (self));
   g_return_if_fail (bucket != NULL);
 
-  task = s3_task_new (self, imgproc_s3_client_list_objects_async, "GET", bucket, NULL,
-                      parse_list_objects, cancellable, callback, user_data);
-  call = g_task_get_task_data (task);
-  if (continuation_token != NULL)
-    {
-      g_autofree char *encoded = imgproc_aws_uri_encode_string (continuation_token, FALSE);
-      g_string_append_printf (query, "&continuation-token=%s", encoded);
-    }
-  if (max_keys > 0)
-    g_string_append_printf (query, "&max-keys=%u", max_keys);
-  if (prefix != NULL)
-    {
-      g_autofree char *encoded = imgproc_aws_uri_encode_string (prefix, FALSE);
-      g_string_append_printf (query, "&prefix=%s", encoded);
-    }
-  call->query = g_string_free (query, FALSE);
-  s3_call_send (task);
+  list_objects_start (self, imgproc_s3_client_list_objects_async, bucket, prefix, NULL,
+                      continuation_token, max_keys, cancellable, callback, user_data);
 }
 
 /**
@@ -954,20 +992,10 @@ imgproc_s3_client_list_objects_finish (ImgprocS3Client  *self,
                                        char            **next_continuation_token,
                                        GError          **error)
 {
-  ListResult *list;
-  GPtrArray *objects;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == imgproc_s3_client_list_objects_async, NULL);
 
-  list = g_task_propagate_pointer (G_TASK (result), error);
-  if (list == NULL)
-    return NULL;
-  objects = g_steal_pointer (&list->objects);
-  if (next_continuation_token != NULL)
-    *next_continuation_token = g_steal_pointer (&list->next_token);
-  list_result_free (list);
-  return objects;
+  return list_objects_finish (result, next_continuation_token, error);
 }
 
 /**
@@ -1006,6 +1034,114 @@ imgproc_s3_client_list_objects_sync (ImgprocS3Client  *self,
                                         imgproc_aws_sync_call_callback, &call);
   objects = imgproc_s3_client_list_objects_finish (self, imgproc_aws_sync_call_wait (&call),
                                                    next_continuation_token, error);
+  imgproc_aws_sync_call_end (&call);
+  return objects;
+}
+
+/**
+ * imgproc_s3_client_list_objects_after_async:
+ * @self: the client
+ * @bucket: the bucket
+ * @prefix: (nullable): list only keys that start with this
+ * @start_after: (nullable): list only keys that sort after this one, in the
+ *   order of their UTF-8 bytes; it need not exist. %NULL starts at the first
+ *   key
+ * @continuation_token: (nullable): the token of the previous page, or %NULL
+ *   for the first page
+ * @max_keys: the most keys in one page; 0 for S3's default (1000)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with one page of keys
+ * @user_data: data for @callback
+ *
+ * Lists one page of keys with ListObjectsV2, from the key after @start_after
+ * on: a listing that stopped at a key resumes there without listing again
+ * the keys before it. Pass the token of one page to get the next (S3 then
+ * ignores @start_after); the last page has none.
+ */
+void
+imgproc_s3_client_list_objects_after_async (ImgprocS3Client     *self,
+                                            const char          *bucket,
+                                            const char          *prefix,
+                                            const char          *start_after,
+                                            const char          *continuation_token,
+                                            guint                max_keys,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (IMGPROC_IS_S3_CLIENT (self));
+  g_return_if_fail (bucket != NULL);
+
+  list_objects_start (self, imgproc_s3_client_list_objects_after_async, bucket, prefix, start_after,
+                      continuation_token, max_keys, cancellable, callback, user_data);
+}
+
+/**
+ * imgproc_s3_client_list_objects_after_finish:
+ * @self: the client
+ * @result: the result passed to the callback
+ * @next_continuation_token: (out) (optional) (nullable) (transfer full): the
+ *   token of the next page, or %NULL on the last page
+ * @error: return location for an error
+ *
+ * Finishes [method@Imgproc.S3Client.list_objects_after_async]. The entries
+ * carry key, size, ETag and last modification.
+ *
+ * Returns: (transfer container) (element-type ImgprocS3ObjectInfo): the
+ *   page's objects, or %NULL on error
+ */
+GPtrArray *
+imgproc_s3_client_list_objects_after_finish (ImgprocS3Client  *self,
+                                             GAsyncResult     *result,
+                                             char            **next_continuation_token,
+                                             GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == imgproc_s3_client_list_objects_after_async,
+                        NULL);
+
+  return list_objects_finish (result, next_continuation_token, error);
+}
+
+/**
+ * imgproc_s3_client_list_objects_after_sync:
+ * @self: the client
+ * @bucket: the bucket
+ * @prefix: (nullable): list only keys that start with this
+ * @start_after: (nullable): list only keys that sort after this one; %NULL
+ *   starts at the first key
+ * @continuation_token: (nullable): the token of the previous page, or %NULL
+ * @max_keys: the most keys in one page; 0 for S3's default
+ * @next_continuation_token: (out) (optional) (nullable) (transfer full): the
+ *   token of the next page, or %NULL on the last page
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Lists one page of keys after a given key, blocking; see
+ * [method@Imgproc.S3Client.list_objects_after_async].
+ *
+ * Returns: (transfer container) (element-type ImgprocS3ObjectInfo): the
+ *   page's objects, or %NULL on error
+ */
+GPtrArray *
+imgproc_s3_client_list_objects_after_sync (ImgprocS3Client  *self,
+                                           const char       *bucket,
+                                           const char       *prefix,
+                                           const char       *start_after,
+                                           const char       *continuation_token,
+                                           guint             max_keys,
+                                           char            **next_continuation_token,
+                                           GCancellable     *cancellable,
+                                           GError          **error)
+{
+  ImgprocAwsSyncCall call;
+  GPtrArray *objects;
+
+  imgproc_aws_sync_call_begin (&call);
+  imgproc_s3_client_list_objects_after_async (self, bucket, prefix, start_after, continuation_token, max_keys,
+                                              cancellable, imgproc_aws_sync_call_callback, &call);
+  objects = imgproc_s3_client_list_objects_after_finish (self, imgproc_aws_sync_call_wait (&call),
+                                                         next_continuation_token, error);
   imgproc_aws_sync_call_end (&call);
   return objects;
 }

@@ -130,4 +130,30 @@ GPtrArray *imgproc_s3_client_list_objects_sync (ImgprocS3Client  *self,
                                                 GCancellable     *cancellable,
                                                 GError          **error);
 
+IMGPROC_AVAILABLE_IN_ALL
+void imgproc_s3_client_list_objects_after_async (ImgprocS3Client     *self,
+                                                 const char          *bucket,
+                                                 const char          *prefix,
+                                                 const char          *start_after,
+                                                 const char          *continuation_token,
+                                                 guint                max_keys,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+IMGPROC_AVAILABLE_IN_ALL
+GPtrArray *imgproc_s3_client_list_objects_after_finish (ImgprocS3Client  *self,
+                                                        GAsyncResult     *result,
+                                                        char            **next_continuation_token,
+                                                        GError          **error);
+IMGPROC_AVAILABLE_IN_ALL
+GPtrArray *imgproc_s3_client_list_objects_after_sync (ImgprocS3Client  *self,
+                                                      const char       *bucket,
+                                                      const char       *prefix,
+                                                      const char       *start_after,
+                                                      const char       *continuation_token,
+                                                      guint             max_keys,
+                                                      char            **next_continuation_token,
+                                                      GCancellable     *cancellable,
+                                                      GError          **error);
+
 G_END_DECLS

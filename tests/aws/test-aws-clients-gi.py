@@ -6,6 +6,7 @@ import http.server
 import json
 import os
 import threading
+import urllib.parse
 import zlib
 
 import gi
@@ -15,6 +16,7 @@ gi.require_version('Imgproc', '1.0')
 from gi.repository import GLib, Imgproc, Json
 
 results = []
+list_queries = []
 
 
 def check(name, condition):
@@ -34,7 +36,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        if self.path.endswith('/denied'):
+        if 'list-type=2' in self.path:
+            list_queries.append(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query))
+            self.reply(200, 'application/xml',
+                       b'<ListBucketResult><Contents><Key>in/b.png</Key><Size>7</Size></Contents>'
+                       b'<IsTruncated>true</IsTruncated><NextContinuationToken>T-2</NextContinuationToken>'
+                       b'</ListBucketResult>')
+        elif self.path.endswith('/denied'):
             self.reply(403, 'application/xml',
                        b'<Error><Code>AccessDenied</Code><Message>Access Denied</Message>'
                        b'<RequestId>RID-42</RequestId></Error>')
@@ -97,6 +105,17 @@ except GLib.Error as error:
     check('details survive the trip through Python',
           details is not None and details.get_status() == 403 and details.get_code() == 'AccessDenied'
           and details.get_request_id() == 'RID-42')
+
+objects, token = s3.list_objects_after_sync('images', 'in/', 'in/a é.png', None, 5, None)
+check('list_objects_after returns the page and the next token',
+      [o.get_key() for o in objects] == ['in/b.png'] and objects[0].get_size() == 7 and token == 'T-2')
+check('list_objects_after sends start-after, prefix and max-keys',
+      list_queries[-1] == {'list-type': ['2'], 'prefix': ['in/'], 'start-after': ['in/a é.png'],
+                           'max-keys': ['5']})
+objects, token = s3.list_objects_sync('images', 'in/', 'T-1', 0, None)
+check('list_objects sends no start-after',
+      len(objects) == 1 and list_queries[-1] == {'list-type': ['2'], 'prefix': ['in/'],
+                                                 'continuation-token': ['T-1']})
 
 key = Json.Object.new()
 key.set_member('source_key', Imgproc.dynamodb_attribute_new_string('in/a.png'))

@@ -246,6 +246,98 @@ test_s3_list_paged (Fixture       *f,
   g_assert_cmpuint (pages, ==, 3);
 }
 
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Every key of @prefix after @start_after, one page of @max_keys at a time. */
+static GPtrArray *
+list_keys_after (Fixture    *f,
+                 const char *prefix,
+                 const char *start_after,
+                 guint       max_keys)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *token = NULL;
+  guint pages = 0;
+
+  do
+    {
+      g_autofree char *next = NULL;
+      g_autoptr(GPtrArray) page = NULL;
+      GError *error = NULL;
+
+      page = imgproc_s3_client_list_objects_after_sync (f->s3, f->bucket, prefix, start_after, token, max_keys,
+                                                        &next, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (max_keys == 0 || page->len <= max_keys);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (keys, g_strdup (imgproc_s3_object_info_get_key (g_ptr_array_index (page, i))));
+      g_free (token);
+      token = g_steal_pointer (&next);
+      g_assert_cmpuint (++pages, <=, 20);
+    }
+  while (token != NULL);
+  return keys;
+}
+
+/* S3 orders keys by their UTF-8 bytes, so "a" < "a!" < "a-b" < "a.jpg" <
+ * "a/b": keys that a store walking its directories by file name would list
+ * out of order, and with them pages and start-after would skip keys. */
+static void
+test_s3_list_after (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *suffixes[] = {
+    "a", "a!", "a&b", "a-b", "a.jpg", "a/b", "b c/d", "ü/x", "日本/語",
+  };
+  g_autofree char *prefix = g_strdup_printf ("after/%s/", f->run);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  GError *error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *key = g_strconcat (prefix, suffixes[i], NULL);
+      g_autoptr(GBytes) body = bytes_of (key);
+      g_autofree char *etag = imgproc_s3_client_put_object_sync (f->s3, f->bucket, key, body, "text/plain",
+                                                                 NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (keys, g_steal_pointer (&key));
+    }
+  /* strcmp orders as the UTF-8 bytes do. */
+  g_ptr_array_sort (keys, compare_keys);
+
+  for (guint from = 0; from <= keys->len; from++)
+    {
+      g_autofree char *start_after = from == 0 ? NULL : g_strdup (g_ptr_array_index (keys, from - 1));
+      g_autoptr(GPtrArray) one_by_one = list_keys_after (f, prefix, start_after, 1);
+      g_autoptr(GPtrArray) all = list_keys_after (f, prefix, start_after, 0);
+
+      g_assert_cmpuint (one_by_one->len, ==, keys->len - from);
+      g_assert_cmpuint (all->len, ==, keys->len - from);
+      for (guint i = from; i < keys->len; i++)
+        {
+          g_assert_cmpstr (g_ptr_array_index (one_by_one, i - from), ==, g_ptr_array_index (keys, i));
+          g_assert_cmpstr (g_ptr_array_index (all, i - from), ==, g_ptr_array_index (keys, i));
+        }
+    }
+
+  /* A start-after key need not exist. */
+  {
+    g_autofree char *between = g_strconcat (prefix, "a.", NULL);
+    g_autofree char *last = g_strconcat (prefix, "\U0010FFFF", NULL);
+    g_autoptr(GPtrArray) rest = list_keys_after (f, prefix, between, 2);
+    g_autoptr(GPtrArray) none = list_keys_after (f, prefix, last, 0);
+
+    g_assert_cmpuint (rest->len, ==, 5);
+    g_assert_cmpstr (g_ptr_array_index (rest, 0), ==, g_ptr_array_index (keys, 4));
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+}
+
 static void
 test_s3_size_limit (Fixture       *f,
                     gconstpointer  data)
@@ -858,6 +950,7 @@ main (int   argc,
   ADD ("/aws/clients/s3/md5-checksum", test_s3_md5);
   ADD ("/aws/clients/s3/hostile-keys", test_s3_hostile_keys);
   ADD ("/aws/clients/s3/list-paged", test_s3_list_paged);
+  ADD ("/aws/clients/s3/list-after", test_s3_list_after);
   ADD ("/aws/clients/s3/size-limit", test_s3_size_limit);
   ADD ("/aws/clients/s3/async", test_s3_async);
   ADD ("/aws/clients/wrong-secret", test_wrong_secret);
