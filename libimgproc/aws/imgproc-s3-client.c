@@ -17,10 +17,11 @@
  *
  * A client of S3's REST API: GetObject into memory with a size limit,
  * PutObject with metadata, SSE-KMS and a checksum, HeadObject, paged
- * ListObjectsV2 (from the first key or after a given one) and DeleteObject. Keys may hold any character, `//` and
- * unicode included. Addressing is virtual-hosted unless the configuration, the
- * bucket name or the endpoint asks for path style, and a bucket that lives in
- * another region is followed there. Every call is retried per the AWS
+ * ListObjectsV2 (from the first key or after a given one) and DeleteObject.
+ * Keys may hold any character, `//` and unicode included. Addressing is
+ * virtual-hosted unless the configuration, the bucket name or the endpoint
+ * asks for path style, and a bucket that lives in another region is followed
+ * there. Every call is retried per the AWS
  * "standard" mode; failures are in the %IMGPROC_AWS_ERROR domain.
  */
 struct _ImgprocS3Client
