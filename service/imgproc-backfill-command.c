@@ -430,6 +430,8 @@ run_backfill (Backfill *backfill)
 {
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  /* Resuming lists from the saved key on, rather than every key again. */
+  g_autofree char *start_after = g_strdup (backfill->last_key);
   g_autofree char *token = NULL;
 
   do
@@ -438,8 +440,8 @@ run_backfill (Backfill *backfill)
       g_autoptr(GPtrArray) objects = NULL;
       g_autofree char *next_token = NULL;
 
-      objects = imgproc_s3_client_list_objects_sync (backfill->s3, backfill->bucket, backfill->prefix,
-                                                     token, 1000, &next_token, NULL, &error);
+      objects = imgproc_s3_client_list_objects_after_sync (backfill->s3, backfill->bucket, backfill->prefix,
+                                                           start_after, token, 1000, &next_token, NULL, &error);
       if (objects == NULL)
         {
           progress_clear (backfill);
@@ -458,7 +460,9 @@ run_backfill (Backfill *backfill)
 
           backfill->listed++;
           /* S3 lists keys in the order of their UTF-8 bytes, which strcmp
-           * follows, so the keys up to the saved one were all enqueued. */
+           * follows, so the keys up to the saved one were all enqueued. S3
+           * lists none of them after start-after; a store that ignores it
+           * still enqueues nothing twice. */
           if (backfill->last_key != NULL && strcmp (key, backfill->last_key) <= 0)
             {
               backfill->skipped++;

@@ -111,7 +111,8 @@ check(sorted(got) == sorted(keys), "every key under the prefix enqueued once, no
 check(read_state().get("last_key") == ordered[-1], "the state file holds the last key")
 
 run = backfill("--prefix", "uploads/", "--state", state)
-check(run.returncode == 0 and "Enqueued 0 messages" in run.stderr, "a finished backfill resumes to nothing")
+check(run.returncode == 0 and "Enqueued 0 messages (0 objects listed" in run.stderr,
+      "a finished backfill resumes to nothing, listing nothing: %r" % run.stderr)
 check(drain() == [], "nothing enqueued again")
 
 # An interrupted run: the state file says the first five keys were done.
@@ -120,6 +121,8 @@ with open(state, "w", encoding="utf-8") as f:
 run = backfill("--prefix", "uploads/", "--state", state)
 check(run.returncode == 0, "resume exits 0")
 check("Resuming after" in run.stderr, "resume says where it starts")
+check("Enqueued 10 messages (10 objects listed, 0 already done" in run.stderr,
+      "resume lists only the keys after the saved one (ListObjectsV2 start-after): %r" % run.stderr)
 got = event_keys(drain(), "resumed run")
 check(sorted(got, key=lambda k: k.encode()) == ordered[5:], "resume enqueues only the remaining keys: %r" % got)
 
