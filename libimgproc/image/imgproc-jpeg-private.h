@@ -40,4 +40,7 @@ const guint8 *imgproc_jpeg_find_exif (const guint8 *data,
                                       gsize         len,
                                       gsize        *exif_len);
 
+guint64 imgproc_jpeg_coefficient_bytes (const guint8 *data,
+                                        gsize         len);
+
 G_END_DECLS

@@ -368,3 +368,67 @@ imgproc_jpeg_find_exif (const guint8 *data,
   *exif_len = 0;
   return NULL;
 }
+
+/* Progressive (and lossless or arithmetic multi-scan) JPEGs keep every DCT
+ * coefficient of the image until the last scan: 64 shorts per 8x8 block of
+ * each component, whatever the output scale. Sequential ones stream. */
+guint64
+imgproc_jpeg_coefficient_bytes (const guint8 *data,
+                                gsize         len)
+{
+  gsize pos = 2;
+
+  while (pos + 4 <= len && data[pos] == 0xff)
+    {
+      guint marker = data[pos + 1];
+      gsize seg_len;
+
+      if (marker == 0xff)
+        {
+          pos++;
+          continue;
+        }
+      if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
+        {
+          pos += 2;
+          continue;
+        }
+      if (marker == 0xda || marker == 0xd9)
+        break;
+      seg_len = (gsize) data[pos + 2] << 8 | data[pos + 3];
+      if (seg_len < 2 || pos + 2 + seg_len > len)
+        break;
+      if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
+        {
+          const guint8 *frame = data + pos + 4;
+          gboolean multi_scan = marker != 0xc0 && marker != 0xc1 && marker != 0xc9;
+          guint height, width, n_components, h_max = 1, v_max = 1;
+          guint64 blocks = 0;
+
+          if (!multi_scan || seg_len < 8)
+            return 0;
+          height = (guint) frame[1] << 8 | frame[2];
+          width = (guint) frame[3] << 8 | frame[4];
+          n_components = frame[5];
+          if (seg_len < 8 + 3 * (gsize) n_components)
+            return 0;
+          for (guint i = 0; i < n_components; i++)
+            {
+              h_max = MAX (h_max, (guint) (frame[7 + 3 * i] >> 4));
+              v_max = MAX (v_max, (guint) (frame[7 + 3 * i] & 0x0f));
+            }
+          for (guint i = 0; i < n_components; i++)
+            {
+              guint h = MAX (1u, (guint) (frame[7 + 3 * i] >> 4));
+              guint v = MAX (1u, (guint) (frame[7 + 3 * i] & 0x0f));
+              guint64 comp_width = ((guint64) width * h + h_max - 1) / h_max;
+              guint64 comp_height = ((guint64) height * v + v_max - 1) / v_max;
+
+              blocks += ((comp_width + 7) / 8) * ((comp_height + 7) / 8);
+            }
+          return blocks * 64 * sizeof (gint16);
+        }
+      pos += 2 + seg_len;
+    }
+  return 0;
+}

@@ -54,6 +54,11 @@ struct _ImgprocResizer
   guint32 background;
   guint64 max_bytes;
   guint64 max_pixels;
+  guint64 decode_memory_budget;
+
+  GMutex budget_lock;
+  guint64 decode_memory_in_use;
+  GQueue waiting_for_memory;
 };
 
 G_DEFINE_FINAL_TYPE (ImgprocResizer, imgproc_resizer, G_TYPE_OBJECT)
@@ -69,6 +74,7 @@ enum {
   PROP_BACKGROUND,
   PROP_MAX_BYTES,
   PROP_MAX_PIXELS,
+  PROP_DECODE_MEMORY_BUDGET,
   N_PROPS
 };
 
@@ -136,6 +142,9 @@ imgproc_resizer_get_property (GObject    *object,
     case PROP_BACKGROUND:
       g_value_set_uint (value, self->background);
       break;
+    case PROP_DECODE_MEMORY_BUDGET:
+      g_value_set_uint64 (value, self->decode_memory_budget);
+      break;
     case PROP_MAX_BYTES:
       g_value_set_uint64 (value, self->max_bytes);
       break;
@@ -192,6 +201,9 @@ imgproc_resizer_set_property (GObject      *object,
     case PROP_MAX_PIXELS:
       self->max_pixels = g_value_get_uint64 (value);
       break;
+    case PROP_DECODE_MEMORY_BUDGET:
+      self->decode_memory_budget = g_value_get_uint64 (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -203,6 +215,8 @@ imgproc_resizer_finalize (GObject *object)
   ImgprocResizer *self = IMGPROC_RESIZER (object);
 
   g_free (self->widths);
+  g_mutex_clear (&self->budget_lock);
+
   G_OBJECT_CLASS (imgproc_resizer_parent_class)->finalize (object);
 }
 
@@ -311,6 +325,24 @@ imgproc_resizer_class_init (ImgprocResizerClass *klass)
     g_param_spec_uint64 ("max-pixels", NULL, NULL,
                          0, G_MAXUINT64, IMGPROC_RESIZER_DEFAULT_MAX_PIXELS, flags);
 
+  /**
+   * ImgprocResizer:decode-memory-budget:
+   *
+   * The memory, in bytes, that the decodes started by
+   * [method@Imgproc.Resizer.process_async] may hold at once, or 0 for no
+   * budget beyond the one decode per processor.
+   *
+   * Each input's need is estimated from its header before it is queued: a
+   * progressive JPEG keeps all its DCT coefficients (about 2 bytes per pixel
+   * per colour component, whatever the output scale), a sequential JPEG
+   * streams, and other formats hold their full decode. Inputs wait, in
+   * order, until their estimate fits; one that needs more than the whole
+   * budget runs alone. Synchronous calls are not counted.
+   */
+  properties[PROP_DECODE_MEMORY_BUDGET] =
+    g_param_spec_uint64 ("decode-memory-budget", NULL, NULL,
+                         0, G_MAXUINT64, 0, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -323,6 +355,8 @@ imgproc_resizer_init (ImgprocResizer *self)
   self->auto_orient = TRUE;
   self->background = 0xffffff;
   self->max_pixels = IMGPROC_RESIZER_DEFAULT_MAX_PIXELS;
+  g_mutex_init (&self->budget_lock);
+  g_queue_init (&self->waiting_for_memory);
 }
 
 /**
@@ -485,6 +519,21 @@ imgproc_resizer_get_max_pixels (ImgprocResizer *self)
 {
   g_return_val_if_fail (IMGPROC_IS_RESIZER (self), 0);
   return self->max_pixels;
+}
+
+/**
+ * imgproc_resizer_get_decode_memory_budget:
+ * @self: a resizer
+ *
+ * Gives [property@Imgproc.Resizer:decode-memory-budget].
+ *
+ * Returns: the decode memory budget in bytes, or 0 for none
+ */
+guint64
+imgproc_resizer_get_decode_memory_budget (ImgprocResizer *self)
+{
+  g_return_val_if_fail (IMGPROC_IS_RESIZER (self), 0);
+  return self->decode_memory_budget;
 }
 
 /* One rendition in flight: its size as displayed and as stored (before the
@@ -945,20 +994,137 @@ imgproc_resizer_process (ImgprocResizer  *self,
   return process_data (self, data, len, cancellable, error);
 }
 
+typedef struct {
+  GBytes *input;
+  guint64 decode_memory;
+} PoolJob;
+
 static void
-process_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+pool_job_free (PoolJob *job)
 {
+  g_bytes_unref (job->input);
+  g_free (job);
+}
+
+static GThreadPool *decode_pool (void);
+
+/* A generous bound on what decoding @data holds: see the
+ * decode-memory-budget property. A header that does not parse costs
+ * nothing, as its decode fails at once. */
+static guint64
+estimate_decode_memory (GBytes *input)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (input, &len);
+  g_autoptr(ImgprocImageInfo) info = imgproc_image_info_parse (data, len, NULL);
+  guint64 pixels;
+
+  if (info == NULL)
+    return 0;
+  pixels = (guint64) imgproc_image_info_get_width (info) * imgproc_image_info_get_height (info);
+  if (imgproc_image_info_get_format (info) == IMGPROC_IMAGE_FORMAT_JPEG)
+    return imgproc_jpeg_coefficient_bytes (data, len) + pixels * 3 / 16;
+  return pixels * 4 * 2;
+}
+
+static gboolean
+fits_budget (ImgprocResizer *self,
+             guint64         decode_memory)
+{
+  return self->decode_memory_in_use == 0 ||
+         self->decode_memory_in_use + decode_memory <= self->decode_memory_budget;
+}
+
+/* Takes the task's reference. */
+static void
+queue_decode (ImgprocResizer *self,
+              GTask          *task)
+{
+  PoolJob *job = g_task_get_task_data (task);
+  gboolean start;
+
+  if (self->decode_memory_budget == 0)
+    {
+      g_thread_pool_push (decode_pool (), task, NULL);
+      return;
+    }
+
+  g_mutex_lock (&self->budget_lock);
+  start = g_queue_is_empty (&self->waiting_for_memory) && fits_budget (self, job->decode_memory);
+  if (start)
+    self->decode_memory_in_use += job->decode_memory;
+  else
+    g_queue_push_tail (&self->waiting_for_memory, task);
+  g_mutex_unlock (&self->budget_lock);
+
+  if (start)
+    g_thread_pool_push (decode_pool (), task, NULL);
+}
+
+static void
+release_decode_memory (ImgprocResizer *self,
+                       guint64         decode_memory)
+{
+  GPtrArray *ready;
+
+  if (self->decode_memory_budget == 0)
+    return;
+
+  ready = g_ptr_array_new ();
+  g_mutex_lock (&self->budget_lock);
+  self->decode_memory_in_use -= decode_memory;
+  while (!g_queue_is_empty (&self->waiting_for_memory))
+    {
+      GTask *next = g_queue_peek_head (&self->waiting_for_memory);
+      PoolJob *next_job = g_task_get_task_data (next);
+
+      if (!fits_budget (self, next_job->decode_memory))
+        break;
+      self->decode_memory_in_use += next_job->decode_memory;
+      g_ptr_array_add (ready, g_queue_pop_head (&self->waiting_for_memory));
+    }
+  g_mutex_unlock (&self->budget_lock);
+
+  for (guint i = 0; i < ready->len; i++)
+    g_thread_pool_push (decode_pool (), g_ptr_array_index (ready, i), NULL);
+  g_ptr_array_unref (ready);
+}
+
+static void
+process_in_pool (gpointer task_data,
+                 gpointer unused)
+{
+  g_autoptr(GTask) task = task_data;
+  ImgprocResizer *self = g_task_get_source_object (task);
+  PoolJob *job = g_task_get_task_data (task);
   GError *error = NULL;
   GPtrArray *renditions;
 
-  renditions = imgproc_resizer_process (source_object, task_data, cancellable, &error);
+  renditions = imgproc_resizer_process (self, job->input, g_task_get_cancellable (task), &error);
+  release_decode_memory (self, job->decode_memory);
   if (renditions == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, renditions, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static gpointer
+create_decode_pool (gpointer unused)
+{
+  return g_thread_pool_new (process_in_pool, NULL, (gint) g_get_num_processors (), FALSE, NULL);
+}
+
+/* One pool for every resizer in the process: a decode is CPU-bound, so
+ * running more decodes than there are processors only multiplies the memory
+ * held without finishing sooner. GTask's own pool grows with the number of
+ * waiting tasks. */
+static GThreadPool *
+decode_pool (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, create_decode_pool, NULL);
+  return once.retval;
 }
 
 /**
@@ -971,6 +1137,11 @@ process_thread (GTask        *task,
  *
  * Makes the renditions of @input like [method@Imgproc.Resizer.process],
  * in a worker thread. Finish with [method@Imgproc.Resizer.process_finish].
+ *
+ * All resizers of a process share one pool of worker threads, as many as
+ * there are processors; calls beyond that wait in turn. With a
+ * [property@Imgproc.Resizer:decode-memory-budget], calls also wait until
+ * their decode fits in it.
  */
 void
 imgproc_resizer_process_async (ImgprocResizer      *self,
@@ -980,6 +1151,7 @@ imgproc_resizer_process_async (ImgprocResizer      *self,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  PoolJob *job;
 
   g_return_if_fail (IMGPROC_IS_RESIZER (self));
   g_return_if_fail (input != NULL);
@@ -987,8 +1159,12 @@ imgproc_resizer_process_async (ImgprocResizer      *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgproc_resizer_process_async);
-  g_task_set_task_data (task, g_bytes_ref (input), (GDestroyNotify) g_bytes_unref);
-  g_task_run_in_thread (task, process_thread);
+  job = g_new0 (PoolJob, 1);
+  job->input = g_bytes_ref (input);
+  if (self->decode_memory_budget > 0)
+    job->decode_memory = estimate_decode_memory (input);
+  g_task_set_task_data (task, job, (GDestroyNotify) pool_job_free);
+  queue_decode (self, g_steal_pointer (&task));
 }
 
 /**

@@ -62,6 +62,8 @@ IMGPROC_AVAILABLE_IN_ALL
 guint64 imgproc_resizer_get_max_bytes (ImgprocResizer *self);
 IMGPROC_AVAILABLE_IN_ALL
 guint64 imgproc_resizer_get_max_pixels (ImgprocResizer *self);
+IMGPROC_AVAILABLE_IN_ALL
+guint64 imgproc_resizer_get_decode_memory_budget (ImgprocResizer *self);
 
 IMGPROC_AVAILABLE_IN_ALL
 GPtrArray *imgproc_resizer_process (ImgprocResizer  *self,

@@ -4,6 +4,7 @@
 
 #include "imgproc.h"
 #include "test-image-util.h"
+#include "imgproc-jpeg-private.h"
 
 #include <string.h>
 
@@ -826,6 +827,91 @@ test_async (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+typedef struct {
+  GPtrArray *finished;
+  guint index;
+} OrderedCall;
+
+static void
+on_ordered (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  OrderedCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) renditions = imgproc_resizer_process_finish (IMGPROC_RESIZER (source), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (renditions->len, ==, 1);
+  g_ptr_array_add (call->finished, GUINT_TO_POINTER (call->index));
+}
+
+/* A budget smaller than any decode makes each one run alone, so the calls
+ * end in the order they were made, however many threads the pool has. */
+static void
+test_async_budget (void)
+{
+  g_autoptr(ImgprocResizer) resizer = g_object_new (IMGPROC_TYPE_RESIZER,
+                                                    "decode-memory-budget", (guint64) 1, NULL);
+  g_autoptr(GBytes) input = solid_jpeg (2400, 1600);
+  g_autoptr(GPtrArray) finished = g_ptr_array_new ();
+  OrderedCall calls[8];
+
+  g_assert_cmpuint (imgproc_resizer_get_decode_memory_budget (resizer), ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      calls[i].finished = finished;
+      calls[i].index = i;
+      imgproc_resizer_process_async (resizer, input, NULL, on_ordered, &calls[i]);
+    }
+  while (finished->len < G_N_ELEMENTS (calls))
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (finished->pdata[i]), ==, i);
+}
+
+static GBytes *
+load_photo (const char *name)
+{
+  const char *testdata = g_getenv ("IMGPROC_TESTDATA");
+  g_autofree char *path = g_build_filename (testdata != NULL ? testdata : "../shared/testdata",
+                                            "images", name, NULL);
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  return g_bytes_new_take (contents, length);
+}
+
+/* Only multi-scan JPEGs keep their coefficients: 128 bytes per 8x8 block of
+ * each component, so between 2 bytes per pixel (luma only) and 6 (4:4:4). */
+static void
+test_coefficient_bytes (void)
+{
+  g_autoptr(GBytes) progressive = load_photo ("bridge-4352x2448-progressive.jpg");
+  g_autoptr(GBytes) sequential = load_photo ("kleiber-6028x3391.jpg");
+  g_autoptr(GBytes) synthetic = solid_jpeg (640, 480);
+  guint64 pixels = 4352 * 2448;
+  guint64 bytes;
+
+  g_assert_cmpuint (imgproc_jpeg_coefficient_bytes (g_bytes_get_data (synthetic, NULL),
+                                                    g_bytes_get_size (synthetic)), ==, 0);
+  g_assert_cmpuint (imgproc_jpeg_coefficient_bytes ((const guint8 *) "\xff\xd8\xff", 3), ==, 0);
+  if (progressive == NULL || sequential == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA lacks the bridge or kleiber photo");
+      return;
+    }
+  g_assert_cmpuint (imgproc_jpeg_coefficient_bytes (g_bytes_get_data (sequential, NULL),
+                                                    g_bytes_get_size (sequential)), ==, 0);
+  bytes = imgproc_jpeg_coefficient_bytes (g_bytes_get_data (progressive, NULL), g_bytes_get_size (progressive));
+  g_test_message ("bridge: %" G_GUINT64_FORMAT " coefficient bytes", bytes);
+  g_assert_cmpuint (bytes, >=, pixels * 2);
+  g_assert_cmpuint (bytes, <=, (4352 + 16) * (2448 + 16) * 6);
+  g_assert_cmpuint (bytes % 128, ==, 0);
+}
+
 static gboolean
 photo_has_exif (GBytes *bytes)
 {
@@ -938,6 +1024,8 @@ main (int    argc,
   g_test_add_func ("/resizer/properties", test_properties);
   g_test_add_func ("/resizer/threads", test_threads);
   g_test_add_func ("/resizer/async", test_async);
+  g_test_add_func ("/resizer/async/budget-order", test_async_budget);
+  g_test_add_func ("/resizer/coefficient-bytes", test_coefficient_bytes);
   g_test_add_func ("/resizer/photos", test_photos);
 
   return g_test_run ();
