@@ -21,11 +21,16 @@
 /* What an invocation keeps back from its deadline to answer in time. */
 #define DEADLINE_MARGIN_MS 1500
 #define RECEIVE_WAIT_SECONDS 20
+/* How late past its wait a receive may answer when stopping. */
+#define RECEIVE_STALL_SECONDS 5
 #define MAX_RECEIVE 10
 /* DeleteMessageBatch takes at most ten entries; a partial batch waits this
  * long for company before it goes. */
 #define MAX_DELETE_BATCH 10
 #define DELETE_FLUSH_MS 200
+/* sysexits(3)'s EX_CONFIG: the unit's RestartPreventExitStatus keeps systemd
+ * from restarting a host whose configuration can only fail again. */
+#define EXIT_CONFIG 78
 
 typedef struct {
   ImgprocServiceConfig *config;
@@ -340,11 +345,13 @@ typedef struct {
   gboolean once;
   gboolean drained;
   guint grace_id;
+  guint abandon_id;
   /* Receipt handles and message ids of acknowledged messages, not yet deleted. */
   GPtrArray *delete_handles;
   GPtrArray *delete_ids;
   guint delete_flush_id;
   guint deletes_pending;
+  guint releases_pending;
 } Daemon;
 
 static void daemon_receive (Daemon *daemon);
@@ -462,23 +469,104 @@ daemon_delete_later (Daemon              *daemon,
     daemon->delete_flush_id = g_timeout_add (DELETE_FLUSH_MS, delete_flush_due, daemon);
 }
 
+static void
+release_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+  ImgprocSqsBatchResult *outcome =
+    imgproc_sqs_client_change_message_visibility_batch_finish (IMGPROC_SQS_CLIENT (source), result, &error);
+
+  /* A message not released is not lost: it comes back after its visibility
+   * timeout. */
+  if (outcome == NULL)
+    g_warning ("%s", error->message);
+  else
+    {
+      guint i;
+
+      for (i = 0; i < imgproc_sqs_batch_result_get_n_failed (outcome); i++)
+        g_warning ("%s (%s)",
+                   imgproc_sqs_batch_result_get_failed_message (outcome, i) != NULL ?
+                     imgproc_sqs_batch_result_get_failed_message (outcome, i) : "",
+                   imgproc_sqs_batch_result_get_failed_code (outcome, i) != NULL ?
+                     imgproc_sqs_batch_result_get_failed_code (outcome, i) : "");
+      imgproc_sqs_batch_result_unref (outcome);
+    }
+  daemon->releases_pending--;
+  daemon_check_exit (daemon);
+}
+
+/* Hands messages back to SQS at once (visibility 0) instead of letting them
+ * wait out their visibility timeout; at most ten receipt handles. */
+static void
+daemon_release (Daemon            *daemon,
+                const char *const *receipt_handles)
+{
+  Service *service = daemon->service;
+
+  daemon->releases_pending++;
+  imgproc_sqs_client_change_message_visibility_batch_async (service->sqs,
+                                                            imgproc_service_config_get_queue_url (service->config),
+                                                            receipt_handles, 0, NULL, release_done, daemon);
+}
+
 /* A message the daemon works on: its visibility is extended every half
  * timeout, so that SQS does not hand it to another worker meanwhile. */
 typedef struct {
   Daemon *daemon;
   char *receipt_handle;
   guint extend_id;
+  gboolean extending;
+  /* The message, once its work ended while an extension was on its way:
+   * deleting or releasing it waits for the extension, so that a late one
+   * cannot hide a released message again. */
+  ImgprocQueueMessage *finished;
+  gboolean acknowledged;
 } InFlight;
+
+static void
+daemon_settle (InFlight            *in_flight,
+               ImgprocQueueMessage *message,
+               gboolean             acknowledged)
+{
+  Daemon *daemon = in_flight->daemon;
+
+  if (acknowledged)
+    daemon_delete_later (daemon, message);
+  else if (g_cancellable_is_cancelled (daemon->working))
+    {
+      const char *receipt_handles[] = { imgproc_queue_message_get_receipt_handle (message), NULL };
+
+      daemon_release (daemon, receipt_handles);
+    }
+  g_free (in_flight->receipt_handle);
+  g_free (in_flight);
+
+  daemon->in_flight--;
+  daemon_receive (daemon);
+  daemon_check_exit (daemon);
+}
 
 static void
 visibility_extended (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
+  InFlight *in_flight = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!imgproc_sqs_client_change_message_visibility_finish (IMGPROC_SQS_CLIENT (source), result, &error))
     g_warning ("%s", error->message);
+  in_flight->extending = FALSE;
+  if (in_flight->finished != NULL)
+    {
+      g_autoptr(ImgprocQueueMessage) message = g_steal_pointer (&in_flight->finished);
+
+      daemon_settle (in_flight, message, in_flight->acknowledged);
+    }
 }
 
 static gboolean
@@ -487,11 +575,14 @@ extend_visibility (gpointer data)
   InFlight *in_flight = data;
   Service *service = in_flight->daemon->service;
 
+  if (in_flight->extending)
+    return G_SOURCE_CONTINUE;
+  in_flight->extending = TRUE;
   imgproc_sqs_client_change_message_visibility_async (service->sqs,
                                                       imgproc_service_config_get_queue_url (service->config),
                                                       in_flight->receipt_handle,
                                                       (int) imgproc_service_config_get_visibility_timeout (service->config),
-                                                      NULL, visibility_extended, NULL);
+                                                      NULL, visibility_extended, in_flight);
   return G_SOURCE_CONTINUE;
 }
 
@@ -502,7 +593,7 @@ daemon_check_exit (Daemon *daemon)
       (daemon->stopping || (daemon->once && daemon->drained)))
     {
       daemon_flush_deletes (daemon);
-      if (daemon->deletes_pending == 0)
+      if (daemon->deletes_pending == 0 && daemon->releases_pending == 0)
         g_main_loop_quit (daemon->loop);
     }
 }
@@ -513,30 +604,15 @@ daemon_message_done (ImgprocQueueMessage *message,
                      gpointer             user_data)
 {
   InFlight *in_flight = user_data;
-  Daemon *daemon = in_flight->daemon;
-  Service *service = daemon->service;
-  const char *queue_url = imgproc_service_config_get_queue_url (service->config);
-  g_autoptr(GError) error = NULL;
 
-  g_source_remove (in_flight->extend_id);
-  g_free (in_flight->receipt_handle);
-  g_free (in_flight);
-
-  if (acknowledged)
-    daemon_delete_later (daemon, message);
-  else if (g_cancellable_is_cancelled (daemon->working))
+  g_clear_handle_id (&in_flight->extend_id, g_source_remove);
+  if (in_flight->extending)
     {
-      /* Shutting down: hand the message back at once instead of letting it
-       * wait out its visibility timeout. */
-      if (!imgproc_sqs_client_change_message_visibility_sync (service->sqs, queue_url,
-                                                              imgproc_queue_message_get_receipt_handle (message),
-                                                              0, NULL, &error))
-        g_warning ("%s", error->message);
+      in_flight->finished = imgproc_queue_message_ref (message);
+      in_flight->acknowledged = acknowledged;
+      return;
     }
-
-  daemon->in_flight--;
-  daemon_receive (daemon);
-  daemon_check_exit (daemon);
+  daemon_settle (in_flight, message, acknowledged);
 }
 
 static void
@@ -560,6 +636,17 @@ receive_done (GObject      *source,
     {
       if (messages->len == 0)
         daemon->drained = TRUE;
+      if (daemon->stopping && messages->len > 0)
+        {
+          g_autofree const char **receipt_handles = g_new0 (const char *, messages->len + 1);
+
+          /* Received after stopping began: never started. */
+          for (i = 0; i < messages->len; i++)
+            receipt_handles[i] = imgproc_sqs_message_get_receipt_handle (g_ptr_array_index (messages, i));
+          g_message (_("Stopping: releasing %u messages received meanwhile"), messages->len);
+          daemon_release (daemon, receipt_handles);
+          g_ptr_array_set_size (messages, 0);
+        }
       for (i = 0; i < messages->len; i++)
         {
           ImgprocSqsMessage *received = g_ptr_array_index (messages, i);
@@ -574,14 +661,14 @@ receive_done (GObject      *source,
           in_flight->daemon = daemon;
           in_flight->receipt_handle = g_strdup (imgproc_sqs_message_get_receipt_handle (received));
           in_flight->extend_id =
-            g_timeout_add_seconds (MAX (1, imgproc_service_config_get_visibility_timeout (daemon->service->config) / 2),
-                                   extend_visibility, in_flight);
+            g_timeout_add (imgproc_service_config_get_visibility_timeout (daemon->service->config) * 1000 / 2,
+                           extend_visibility, in_flight);
           daemon->in_flight++;
           process_message (daemon->service, message, NULL, daemon->working, daemon_message_done, in_flight);
         }
     }
 
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !daemon->stopping)
     g_usleep (G_USEC_PER_SEC);
   daemon_receive (daemon);
   daemon_check_exit (daemon);
@@ -745,16 +832,38 @@ grace_over (gpointer data)
 }
 
 static gboolean
+abandon_receive (gpointer data)
+{
+  Daemon *daemon = data;
+
+  daemon->abandon_id = 0;
+  g_cancellable_cancel (daemon->receiving);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_stop_signal (gpointer data)
 {
   Daemon *daemon = data;
 
   if (daemon->stopping)
-    return G_SOURCE_CONTINUE;
+    {
+      /* A second signal does not wait: work is cut short and released, and
+       * the messages of a receive still on its way come back only after their
+       * visibility timeout. */
+      g_cancellable_cancel (daemon->working);
+      g_cancellable_cancel (daemon->receiving);
+      return G_SOURCE_CONTINUE;
+    }
   g_message (_("Stopping: finishing %u messages in flight"), daemon->in_flight);
   notify_systemd ("STOPPING=1");
   daemon->stopping = TRUE;
-  g_cancellable_cancel (daemon->receiving);
+  /* A receive on its way is not cancelled: SQS would hide the messages it
+   * takes for their visibility timeout even though nobody reads them. It
+   * ends within the long poll's wait, and what it brings is released; only
+   * a receive stalled past that is abandoned. */
+  daemon->abandon_id = g_timeout_add_seconds (RECEIVE_WAIT_SECONDS + RECEIVE_STALL_SECONDS,
+                                              abandon_receive, daemon);
   daemon->grace_id = g_timeout_add_seconds (imgproc_service_config_get_shutdown_timeout (daemon->service->config),
                                             grace_over, daemon);
   daemon_check_exit (daemon);
@@ -810,6 +919,8 @@ run_daemon (Service  *service,
   g_source_remove (sighup_id);
   if (daemon.grace_id != 0)
     g_source_remove (daemon.grace_id);
+  if (daemon.abandon_id != 0)
+    g_source_remove (daemon.abandon_id);
   g_ptr_array_unref (daemon.delete_handles);
   g_ptr_array_unref (daemon.delete_ids);
   g_object_unref (daemon.receiving);
@@ -919,7 +1030,7 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("imgproc-service: %s\n", error->message);
-      return 2;
+      return error->domain == IMGPROC_PIPELINE_ERROR ? EXIT_CONFIG : 2;
     }
   if (show_version)
     {
@@ -936,7 +1047,7 @@ main (int argc, char **argv)
       if (runtime == NULL)
         {
           g_printerr ("imgproc-service: %s\n", error->message);
-          return EXIT_FAILURE;
+          return EXIT_CONFIG;
         }
     }
 
@@ -949,7 +1060,7 @@ main (int argc, char **argv)
           !imgproc_lambda_runtime_report_error_sync (runtime, NULL, "Runtime.InvalidConfiguration",
                                                      error->message, NULL, NULL))
         g_printerr ("imgproc-service: %s\n", _("Cannot report the initialisation error"));
-      return EXIT_FAILURE;
+      return EXIT_CONFIG;
     }
 
   if (check_config)

@@ -775,7 +775,10 @@ on_sent (GObject      *source,
       g_object_unref (task);
       return;
     }
-  data->buffer = g_byte_array_new ();
+  /* One allocation of the announced size: growing by doubling would leave
+   * the heap holes of every smaller size behind for each image. */
+  data->buffer = length > 0 && (guint64) length <= MIN (data->limit, G_MAXUINT) ?
+                 g_byte_array_sized_new ((guint) length) : g_byte_array_new ();
   g_input_stream_read_bytes_async (data->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
                                    data->attempt_cancellable, on_read, task);
 }

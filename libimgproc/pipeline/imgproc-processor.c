@@ -40,6 +40,11 @@ struct _ImgprocProcessor
   ImgprocGuard *guard;
   ImgprocResizer *resizer;
   ImgprocXrayEmitter *emitter;
+
+  guint max_images_in_flight;
+  GMutex admission_lock;
+  guint images_in_flight;
+  GQueue waiting;
 };
 
 G_DEFINE_FINAL_TYPE (ImgprocProcessor, imgproc_processor, G_TYPE_OBJECT)
@@ -49,6 +54,7 @@ enum {
   PROP_CONFIG,
   PROP_S3_CLIENT,
   PROP_DYNAMODB_CLIENT,
+  PROP_MAX_IMAGES_IN_FLIGHT,
   N_PROPS
 };
 
@@ -66,6 +72,8 @@ typedef struct {
   gint64 resize_us;
   gint64 store_us;
   GBytes *source;
+  guint64 bytes_in;
+  gboolean admitted;
   GPtrArray *renditions;
   GPtrArray *keys;
   guint next_put;
@@ -99,6 +107,9 @@ imgproc_processor_constructed (GObject *object)
 
   G_OBJECT_CLASS (imgproc_processor_parent_class)->constructed (object);
 
+  if (self->max_images_in_flight == 0)
+    self->max_images_in_flight = g_get_num_processors () + 1;
+
   self->guard = g_object_new (IMGPROC_TYPE_GUARD,
                               "source-prefix", imgproc_service_config_get_source_prefix (self->config),
                               "destination-prefix", imgproc_service_config_get_destination_prefix (self->config),
@@ -118,6 +129,8 @@ imgproc_processor_constructed (GObject *object)
                                 "strip-metadata", imgproc_service_config_get_strip_metadata (self->config),
                                 "max-bytes", imgproc_service_config_get_max_object_bytes (self->config),
                                 "max-pixels", imgproc_service_config_get_max_pixels (self->config),
+                                "decode-memory-budget",
+                                imgproc_service_config_get_decode_memory (self->config) * 1024 * 1024,
                                 NULL);
 }
 
@@ -132,6 +145,7 @@ imgproc_processor_finalize (GObject *object)
   g_clear_object (&self->guard);
   g_clear_object (&self->resizer);
   g_clear_object (&self->emitter);
+  g_mutex_clear (&self->admission_lock);
 
   G_OBJECT_CLASS (imgproc_processor_parent_class)->finalize (object);
 }
@@ -154,6 +168,9 @@ imgproc_processor_get_property (GObject    *object,
       break;
     case PROP_DYNAMODB_CLIENT:
       g_value_set_object (value, self->dynamodb);
+      break;
+    case PROP_MAX_IMAGES_IN_FLIGHT:
+      g_value_set_uint (value, self->max_images_in_flight);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -178,6 +195,9 @@ imgproc_processor_set_property (GObject      *object,
       break;
     case PROP_DYNAMODB_CLIENT:
       self->dynamodb = g_value_dup_object (value);
+      break;
+    case PROP_MAX_IMAGES_IN_FLIGHT:
+      self->max_images_in_flight = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -229,6 +249,23 @@ imgproc_processor_class_init (ImgprocProcessorClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * ImgprocProcessor:max-images-in-flight:
+   *
+   * How many events may hold a downloaded source or its decode at once.
+   * Further events wait for a turn before their GetObject, so memory stays
+   * bounded by this many sources and decodes, however many events are
+   * processed concurrently. 0, the default, means one more than the number
+   * of processors: decodes are bound to the processors anyway, and the one
+   * more overlaps a download with them. Reading the property gives the
+   * value in force.
+   */
+  properties[PROP_MAX_IMAGES_IN_FLIGHT] =
+    g_param_spec_uint ("max-images-in-flight", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -236,6 +273,8 @@ static void
 imgproc_processor_init (ImgprocProcessor *self)
 {
   imgproc_ensure_i18n ();
+  g_mutex_init (&self->admission_lock);
+  g_queue_init (&self->waiting);
 }
 
 /**
@@ -337,11 +376,10 @@ static void
 return_result (GTask *task)
 {
   ProcessData *data = g_task_get_task_data (task);
-  guint64 bytes_in = data->source != NULL ? g_bytes_get_size (data->source) : 0;
   ImgprocRecordResult *result;
 
   result = imgproc_record_result_new (data->outcome, IMGPROC_SKIP_REASON_NONE, data->failure,
-                                      data->keys, data->stale, bytes_in, data->bytes_out,
+                                      data->keys, data->stale, data->bytes_in, data->bytes_out,
                                       elapsed_ms (data->started_us, g_get_monotonic_time ()));
   g_task_return_pointer (task, result, (GDestroyNotify) imgproc_record_result_unref);
 }
@@ -398,7 +436,7 @@ build_item (ProcessData *data)
   set_string (item, "updated_at", updated_at);
   json_object_set_member (item, "attempts", imgproc_dynamodb_attribute_new_int (data->attempts));
   json_object_set_member (item, "source_bytes",
-                          imgproc_dynamodb_attribute_new_int (data->source != NULL ? (gint64) g_bytes_get_size (data->source) : 0));
+                          imgproc_dynamodb_attribute_new_int ((gint64) data->bytes_in));
   set_number (item, "fetch_ms", elapsed_ms (data->started_us, data->fetch_us));
   set_number (item, "resize_ms", elapsed_ms (data->fetch_us, data->resize_us));
   set_number (item, "store_ms", elapsed_ms (data->resize_us, data->store_us));
@@ -568,6 +606,78 @@ put_next (GTask *task)
                                       g_task_get_cancellable (task), put_done, g_object_ref (task));
 }
 
+static void fetch_done (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data);
+
+static void
+fetch (GTask *task)
+{
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+
+  start_call (data);
+  imgproc_s3_client_get_object_async (self->s3, imgproc_object_event_get_bucket (data->event),
+                                      imgproc_object_event_get_key (data->event),
+                                      imgproc_service_config_get_max_object_bytes (self->config),
+                                      g_task_get_cancellable (task), fetch_done, task);
+}
+
+/* Takes the task's reference. */
+static void
+enter (GTask *task)
+{
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  gboolean admitted;
+
+  g_mutex_lock (&self->admission_lock);
+  admitted = self->images_in_flight < self->max_images_in_flight;
+  if (admitted)
+    self->images_in_flight++;
+  else
+    g_queue_push_tail (&self->waiting, task);
+  g_mutex_unlock (&self->admission_lock);
+
+  if (admitted)
+    {
+      data->admitted = TRUE;
+      fetch (task);
+    }
+}
+
+static gboolean
+fetch_in_context (gpointer task)
+{
+  fetch (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Passes the turn to the oldest waiting event, in its own main context:
+ * events of one processor may come from several threads. */
+static void
+leave (GTask *task)
+{
+  ImgprocProcessor *self = g_task_get_source_object (task);
+  ProcessData *data = g_task_get_task_data (task);
+  GTask *next;
+
+  g_return_if_fail (data->admitted);
+  data->admitted = FALSE;
+
+  g_mutex_lock (&self->admission_lock);
+  next = g_queue_pop_head (&self->waiting);
+  if (next == NULL)
+    self->images_in_flight--;
+  g_mutex_unlock (&self->admission_lock);
+
+  if (next != NULL)
+    {
+      ((ProcessData *) g_task_get_task_data (next))->admitted = TRUE;
+      g_main_context_invoke (g_task_get_context (next), fetch_in_context, next);
+    }
+}
+
 static void
 resize_done (GObject      *source,
              GAsyncResult *result,
@@ -581,6 +691,8 @@ resize_done (GObject      *source,
 
   data->renditions = imgproc_resizer_process_finish (IMGPROC_RESIZER (source), result, &error);
   data->resize_us = g_get_monotonic_time ();
+  g_clear_pointer (&data->source, g_bytes_unref);
+  leave (task);
   if (data->renditions == NULL)
     {
       fail (task, error);
@@ -616,9 +728,11 @@ fetch_done (GObject      *source,
   data->fetch_us = g_get_monotonic_time ();
   if (data->source == NULL)
     {
+      leave (task);
       fail (task, error);
       return;
     }
+  data->bytes_in = g_bytes_get_size (data->source);
   imgproc_resizer_process_async (self->resizer, data->source, g_task_get_cancellable (task),
                                  resize_done, g_object_ref (task));
 }
@@ -768,6 +882,13 @@ remove_renditions (GTask *task)
  * removal deletes every rendition key the source may have had and records
  * the status "removed"; otherwise the guard skips removals. Renditions go to the configured bucket, or
  * the event's when none is.
+ *
+ * At most [property@Imgproc.Processor:max-images-in-flight] events hold a
+ * source or its decode at once; the others wait their turn, oldest first,
+ * before their GetObject. Cancelling @cancellable ends the event as a
+ * transient failure (the error is %G_IO_ERROR_CANCELLED), with a result
+ * like any other; an event waiting for its turn notices the cancellation
+ * when its turn comes.
  */
 void
 imgproc_processor_process_async (ImgprocProcessor         *self,
@@ -790,6 +911,8 @@ imgproc_processor_process_async (ImgprocProcessor         *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, imgproc_processor_process_async);
+  /* Cancelling is a transient failure like any other, with its own result. */
+  g_task_set_check_cancellable (task, FALSE);
   data = g_new0 (ProcessData, 1);
   data->event = imgproc_object_event_ref (event);
   data->trace = trace != NULL ? imgproc_trace_header_ref (trace) : NULL;
@@ -828,11 +951,7 @@ imgproc_processor_process_async (ImgprocProcessor         *self,
       return;
     }
 
-  start_call (data);
-  imgproc_s3_client_get_object_async (self->s3, imgproc_object_event_get_bucket (event),
-                                      imgproc_object_event_get_key (event),
-                                      imgproc_service_config_get_max_object_bytes (self->config),
-                                      cancellable, fetch_done, g_steal_pointer (&task));
+  enter (g_steal_pointer (&task));
 }
 
 /**
@@ -841,7 +960,8 @@ imgproc_processor_process_async (ImgprocProcessor         *self,
  * @result: the result given to the callback
  *
  * Finishes [method@Imgproc.Processor.process_async]. Failures are outcomes,
- * not errors: read them from the result.
+ * not errors: read them from the result. A cancelled event gives a
+ * transient failure too.
  *
  * Returns: (transfer full): the record result
  */

@@ -56,6 +56,7 @@ enum {
   S_DELETE_RENDITIONS_ON_REMOVE,
   S_MAX_OBJECT_BYTES,
   S_MAX_PIXELS,
+  S_DECODE_MEMORY,
   S_CONCURRENCY,
   S_VISIBILITY_TIMEOUT,
   S_SHUTDOWN_TIMEOUT,
@@ -121,11 +122,20 @@ static const Setting schema[N_SETTINGS] = {
     N_("Larger source objects are not downloaded: they fail permanently.") },
   { "max-pixels", TYPE_INT, "40000000", 1, G_GINT64_CONSTANT (1000000000), NULL,
     { NULL, NULL }, "PIXELS",
-    N_("Larger images are not decoded: they fail permanently. Memory use is at most this "
-       "times 4 bytes per decode in flight.") },
+    N_("Larger images are not decoded: they fail permanently.") },
+  { "decode-memory", TYPE_INT, "32", 0, 1048576, NULL, { NULL, NULL }, "MIB",
+    N_("The memory, in MiB, that the decodes running at once may hold, estimated from each "
+       "image's header (a progressive JPEG needs about 2 bytes per pixel per colour "
+       "component, a sequential JPEG little, other formats 8 bytes per pixel). Images wait "
+       "their turn until they fit; one that needs more runs alone. 0: one decode per "
+       "processor, whatever their size.") },
   { "concurrency", TYPE_INT, "0", 0, 1024, NULL, { NULL, NULL }, "N",
     N_("How many messages are processed at once. 0: twice the number of processors.") },
-  { "visibility-timeout", TYPE_INT, "60", 10, 43200, NULL, { NULL, NULL }, "SECONDS",
+  /* SQS takes 0 to 43200. 0 would show a message to every other worker at
+   * once; the daemon extends every half timeout, so 2 leaves an extension a
+   * second for its round trip, and lets tests hold a message past its
+   * timeout, or wait for a redelivery, in seconds. */
+  { "visibility-timeout", TYPE_INT, "60", 2, 43200, NULL, { NULL, NULL }, "SECONDS",
     N_("The visibility timeout the daemon sets, and extends while it works on a message.") },
   { "shutdown-timeout", TYPE_INT, "30", 0, 3600, NULL, { NULL, NULL }, "SECONDS",
     N_("On SIGTERM, how long the daemon lets work in flight finish before it releases the "
@@ -1374,6 +1384,16 @@ NUMBER_GETTER (guint64, imgproc_service_config_get_max_object_bytes, S_MAX_OBJEC
  * Returns: the largest image decoded, in pixels
  */
 NUMBER_GETTER (guint64, imgproc_service_config_get_max_pixels, S_MAX_PIXELS)
+
+/**
+ * imgproc_service_config_get_decode_memory:
+ * @self: a configuration
+ *
+ * Gives the `decode-memory` setting.
+ *
+ * Returns: the decode memory budget in MiB, or 0 for none
+ */
+NUMBER_GETTER (guint64, imgproc_service_config_get_decode_memory, S_DECODE_MEMORY)
 
 /**
  * imgproc_service_config_get_visibility_timeout:

@@ -140,6 +140,8 @@ guint64 imgproc_service_config_get_max_object_bytes (ImgprocServiceConfig *self)
 IMGPROC_AVAILABLE_IN_ALL
 guint64 imgproc_service_config_get_max_pixels (ImgprocServiceConfig *self);
 IMGPROC_AVAILABLE_IN_ALL
+guint64 imgproc_service_config_get_decode_memory (ImgprocServiceConfig *self);
+IMGPROC_AVAILABLE_IN_ALL
 guint imgproc_service_config_get_concurrency (ImgprocServiceConfig *self);
 IMGPROC_AVAILABLE_IN_ALL
 guint imgproc_service_config_get_visibility_timeout (ImgprocServiceConfig *self);

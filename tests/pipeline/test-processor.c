@@ -21,6 +21,9 @@ typedef struct {
   ImgprocDynamodbClient *dynamodb;
   GPtrArray *deletes;
   ImgprocTraceHeader *trace;
+  gboolean hold_gets;
+  guint gets_held;
+  guint most_gets_held;
 } Fixture;
 
 typedef struct {
@@ -37,6 +40,25 @@ put_free (Put *put)
   g_free (put->content_type);
   g_free (put->source_key);
   g_free (put);
+}
+
+/* A GET answered 50 ms late: long enough that every GET the processor lets
+ * through at once is held at the same time. */
+typedef struct {
+  Fixture *fixture;
+  SoupServerMessage *msg;
+} HeldGet;
+
+static gboolean
+release_get (gpointer data)
+{
+  HeldGet *held = data;
+
+  held->fixture->gets_held--;
+  soup_server_message_unpause (held->msg);
+  g_object_unref (held->msg);
+  g_free (held);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -77,6 +99,18 @@ handle (SoupServer        *server,
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/x-amz-json-1.0", SOUP_MEMORY_STATIC, "{}", 2);
       return;
+    }
+
+  if (g_str_equal (method, "GET") && fixture->hold_gets)
+    {
+      HeldGet *held = g_new0 (HeldGet, 1);
+
+      held->fixture = fixture;
+      held->msg = g_object_ref (msg);
+      fixture->gets_held++;
+      fixture->most_gets_held = MAX (fixture->most_gets_held, fixture->gets_held);
+      soup_server_message_pause (msg);
+      g_timeout_add (50, release_get, held);
     }
 
   if (g_str_equal (method, "GET"))
@@ -512,6 +546,97 @@ test_removal (Fixture       *fixture,
   g_assert_cmpstr (item_string (item, "status"), ==, "removed");
 }
 
+static void
+done_count (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GPtrArray *results = user_data;
+
+  g_ptr_array_add (results, imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result));
+}
+
+/* However many events are processed at once, only max-images-in-flight of
+ * them download or decode: the others wait before their GetObject. */
+static void
+test_admission (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) image = load_image ("tulips-alpha-500x500.png");
+  g_autoptr(ImgprocProcessor) processor = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) imgproc_record_result_unref);
+  guint in_flight = 0;
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no tulips-alpha-500x500.png");
+      return;
+    }
+  processor = g_object_new (IMGPROC_TYPE_PROCESSOR, "config", fixture->config, "s3-client", fixture->s3,
+                            "dynamodb-client", fixture->dynamodb, "max-images-in-flight", 2, NULL);
+  g_object_get (processor, "max-images-in-flight", &in_flight, NULL);
+  g_assert_cmpuint (in_flight, ==, 2);
+  g_object_get (fixture->processor, "max-images-in-flight", &in_flight, NULL);
+  g_assert_cmpuint (in_flight, ==, g_get_num_processors () + 1);
+
+  fixture->hold_gets = TRUE;
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("uploads/tulips-%u.png", i);
+      g_autofree char *path = g_strdup_printf ("/media/%s", key);
+      g_autofree char *sequencer = g_strdup_printf ("%016X", i + 1);
+      g_autoptr(ImgprocObjectEvent) event =
+        imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_CREATED, IMGPROC_EVENT_ORIGIN_S3,
+                                  "ObjectCreated:Put", "media", key, (gint64) g_bytes_get_size (image),
+                                  "0123456789abcdef", sequencer, NULL, "2026-11-26T19:00:00.000Z");
+
+      add_object (fixture, path, image);
+      imgproc_processor_process_async (processor, event, 1, NULL, NULL, done_count, results);
+    }
+  while (results->len < 6)
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < results->len; i++)
+    g_assert_cmpint (imgproc_record_result_get_outcome (results->pdata[i]), ==, IMGPROC_OUTCOME_SUCCESS);
+  g_assert_cmpuint (fixture->gets, ==, 6);
+  g_assert_cmpuint (fixture->most_gets_held, ==, 2);
+}
+
+/* A cancelled event is a transient failure with a result of its own, and
+ * leaves no record: it will be retried. */
+static void
+test_cancelled (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) image = load_image ("tulips-alpha-500x500.png");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(ImgprocObjectEvent) event =
+    imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_CREATED, IMGPROC_EVENT_ORIGIN_S3,
+                              "ObjectCreated:Put", "media", "uploads/tulips.png", 1000,
+                              "0123456789abcdef", "01", NULL, "2026-11-26T19:00:00.000Z");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) imgproc_record_result_unref);
+  ImgprocRecordResult *result;
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no tulips-alpha-500x500.png");
+      return;
+    }
+  add_object (fixture, "/media/uploads/tulips.png", image);
+  g_cancellable_cancel (cancellable);
+  imgproc_processor_process_async (fixture->processor, event, 1, NULL, cancellable, done_count, results);
+  while (results->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  result = results->pdata[0];
+  g_assert_nonnull (result);
+  g_assert_cmpint (imgproc_record_result_get_outcome (result), ==, IMGPROC_OUTCOME_TRANSIENT_FAILURE);
+  g_assert_false (imgproc_record_result_is_acknowledged (result));
+  g_assert_error ((GError *) imgproc_record_result_get_error (result), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fixture->items->len, ==, 0);
+  g_assert_cmpuint (fixture->puts->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -527,6 +652,8 @@ main (int argc, char **argv)
   ADD ("/processor/record-unavailable", test_record_unavailable);
   ADD ("/processor/removal", test_removal);
   ADD ("/processor/tracing", test_tracing);
+  ADD ("/processor/admission", test_admission);
+  ADD ("/processor/cancelled", test_cancelled);
 #undef ADD
 
   return g_test_run ();
