@@ -50,3 +50,7 @@ TESTS += tests/runtime/test-service-redelivery.sh
 EXTRA_DIST += \
 	tests/runtime/service-redelivery-driver.py \
 	tests/runtime/test-service-redelivery.sh
+
+# imgproc-service's exit status: 78 for configuration errors, 2 for usage.
+TESTS += tests/runtime/test-service-exit-status.sh
+EXTRA_DIST += tests/runtime/test-service-exit-status.sh

@@ -58,5 +58,5 @@ IMGPROC_QUALITY=500 run init
 ok 5 '[ -f "$tmp/init/out/init-error" ] && [ "$(cat "$tmp/init/out/init-error-type")" = "Runtime.InvalidConfiguration" ]' \
 	"a bad configuration is an init error"
 ok 6 'grep -q "quality" "$tmp/init/out/init-error"' "the init error names the setting"
-ok 7 '[ "$(cat "$tmp/init/status" 2>/dev/null)" = 1 ] && [ ! -f "$tmp/init/out/req-3.response" ]' \
+ok 7 '[ "$(cat "$tmp/init/status" 2>/dev/null)" = 78 ] && [ ! -f "$tmp/init/out/req-3.response" ]' \
 	"after an init error the runtime exits without serving"
