@@ -18,6 +18,11 @@ Control endpoints (no signature needed):
   POST /__front/keys          {"access_key_id","secret_access_key","session_token"?}
   POST /__front/clock         {"offset_seconds": N}: the front's clock runs N s ahead
   GET  /__front/health        200 "ok"
+  POST /__front/delay         {"service","method"?,"path_contains"?,"target"?,"seconds"}:
+                              verified requests that match (target: the X-Amz-Target
+                              operation, e.g. ReceiveMessage) wait this long before they
+                              are forwarded, as from a slow backend; seconds 0 drops the rule
+  GET  /__front/delay         {"held": N}: delayed requests not yet answered by their backend
 """
 
 import argparse
@@ -97,6 +102,8 @@ class State:
         self.max_skew = args.max_skew
         self.clock_offset = args.clock_offset
         self.strip_s3_auth = True
+        self.delays = {}  # (service, method or "", path substring, operation or "") -> seconds
+        self.held = 0
         self.log = open(args.log, "a", buffering=1, encoding="utf-8") if args.log else None
         self.reset_stats()
 
@@ -121,6 +128,13 @@ class State:
 
     def now(self):
         return time.time() + self.clock_offset
+
+    def delay_for(self, service, method, path, target):
+        operation = target.rpartition(".")[2]
+        with self.lock:
+            return max([seconds for (svc, meth, part, op), seconds in self.delays.items()
+                        if svc == service and meth in ("", method) and part in path
+                        and op in ("", operation)], default=0)
 
     def write_log(self, line):
         if self.log:
@@ -294,7 +308,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                       verdict="FrontError"))
         if service == "sts":
             return self.answer_sts(query, body)
-        self.forward(service, path, query, body, presigned, akid)
+        delay = STATE.delay_for(service, self.command, unquote_to_bytes(path).decode("utf-8", "replace"),
+                                self.headers.get("X-Amz-Target", ""))
+        if not delay:
+            return self.forward(service, path, query, body, presigned, akid)
+        # Counted until the backend answered, even when the client is gone:
+        # tests wait for that before they look at the backend's state.
+        with STATE.lock:
+            STATE.held += 1
+        try:
+            time.sleep(delay)
+            self.forward(service, path, query, body, presigned, akid)
+        finally:
+            with STATE.lock:
+                STATE.held -= 1
 
     # ---------------------------------------------------------------- control
     def control(self, path, body):
@@ -314,6 +341,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     STATE.keys[d["access_key_id"]] = (d["secret_access_key"], d.get("session_token"))
             except (ValueError, KeyError, TypeError) as e:
                 return self.send_simple(400, "text/plain", f"bad key: {e}\n".encode())
+            return self.send_simple(200, "application/json", b"{}")
+        if path == "/__front/delay" and self.command == "GET":
+            with STATE.lock:
+                data = json.dumps({"held": STATE.held}).encode()
+            return self.send_simple(200, "application/json", data)
+        if path == "/__front/delay" and self.command == "POST":
+            try:
+                d = json.loads(body or b"{}")
+                rule = (d["service"], d.get("method", ""), d.get("path_contains", ""), d.get("target", ""))
+                seconds = float(d["seconds"])
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                return self.send_simple(400, "text/plain", f"bad delay: {e}\n".encode())
+            with STATE.lock:
+                if seconds > 0:
+                    STATE.delays[rule] = seconds
+                else:
+                    STATE.delays.pop(rule, None)
             return self.send_simple(200, "application/json", b"{}")
         if path == "/__front/clock" and self.command == "POST":
             try:

@@ -51,6 +51,13 @@ EXTRA_DIST += \
 	tests/runtime/service-redelivery-driver.py \
 	tests/runtime/test-service-redelivery.sh
 
+# The daemon extends the visibility of a message it works on, on the local
+# AWS stack: the front holds an S3 GET for several visibility timeouts.
+TESTS += tests/runtime/test-service-visibility.sh
+EXTRA_DIST += \
+	tests/runtime/service-visibility-driver.py \
+	tests/runtime/test-service-visibility.sh
+
 # imgproc-service's exit status: 78 for configuration errors, 2 for usage.
 TESTS += tests/runtime/test-service-exit-status.sh
 EXTRA_DIST += tests/runtime/test-service-exit-status.sh
