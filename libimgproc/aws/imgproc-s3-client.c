@@ -1027,16 +1027,8 @@ imgproc_s3_client_list_objects_sync (ImgprocS3Client  *self,
                                      GCancellable     *cancellable,
                                      GError          **error)
 {
-  ImgprocAwsSyncCall call;
-  GPtrArray *objects;
-
-  imgproc_aws_sync_call_begin (&call);
-  imgproc_s3_client_list_objects_async (self, bucket, prefix, continuation_token, max_keys, cancellable,
-                                        imgproc_aws_sync_call_callback, &call);
-  objects = imgproc_s3_client_list_objects_finish (self, imgproc_aws_sync_call_wait (&call),
-                                                   next_continuation_token, error);
-  imgproc_aws_sync_call_end (&call);
-  return objects;
+  return imgproc_s3_client_list_objects_after_sync (self, bucket, prefix, NULL, continuation_token, max_keys,
+                                                    next_continuation_token, cancellable, error);
 }
 
 /**
