@@ -4,4 +4,4 @@ EXTRA_DIST += bench/resize bench/RESULTS.md
 # The whole pipeline on the local AWS stack against the seed's Python Lambda.
 EXTRA_DIST += bench/pipeline bench/PIPELINE-RESULTS.md
 # Exec to the first /next of imgproc-service (build tree, Lambda layer) and of the Python reference.
-EXTRA_DIST += bench/startup
+EXTRA_DIST += bench/startup bench/STARTUP-RESULTS.md
