@@ -329,12 +329,19 @@ imgproc_jpeg_encode (const guint8  *pixels,
   return g_bytes_new_with_free_func (buffer, e->size, free, buffer);
 }
 
-/* Gives the TIFF block of the first EXIF APP1 segment, or NULL. The header
- * was validated by the probe, so this walk only guards its bounds. */
-const guint8 *
-imgproc_jpeg_find_exif (const guint8 *data,
-                        gsize         len,
-                        gsize        *exif_len)
+typedef gboolean (*SegmentFilter) (guint         marker,
+                                   const guint8 *payload,
+                                   gsize         payload_len);
+
+/* Walks the marker segments up to the first scan and gives the payload of
+ * the first one @accept takes, or NULL. It only guards the bounds: headers
+ * are validated by the probe. */
+static const guint8 *
+find_header_segment (const guint8  *data,
+                     gsize          len,
+                     SegmentFilter  accept,
+                     guint         *marker_out,
+                     gsize         *payload_len)
 {
   gsize pos = 2;
 
@@ -358,15 +365,45 @@ imgproc_jpeg_find_exif (const guint8 *data,
       seg_len = (gsize) data[pos + 2] << 8 | data[pos + 3];
       if (seg_len < 2 || pos + 2 + seg_len > len)
         break;
-      if (marker == 0xe1 && seg_len > 8 && memcmp (data + pos + 4, "Exif\0\0", 6) == 0)
+      if (accept (marker, data + pos + 4, seg_len - 2))
         {
-          *exif_len = seg_len - 8;
-          return data + pos + 10;
+          *marker_out = marker;
+          *payload_len = seg_len - 2;
+          return data + pos + 4;
         }
       pos += 2 + seg_len;
     }
-  *exif_len = 0;
   return NULL;
+}
+
+static gboolean
+is_exif (guint         marker,
+         const guint8 *payload,
+         gsize         payload_len)
+{
+  return marker == 0xe1 && payload_len > 6 && memcmp (payload, "Exif\0\0", 6) == 0;
+}
+
+/* Gives the TIFF block of the first EXIF APP1 segment, or NULL. */
+const guint8 *
+imgproc_jpeg_find_exif (const guint8 *data,
+                        gsize         len,
+                        gsize        *exif_len)
+{
+  guint marker;
+  gsize payload_len = 0;
+  const guint8 *payload = find_header_segment (data, len, is_exif, &marker, &payload_len);
+
+  *exif_len = payload != NULL ? payload_len - 6 : 0;
+  return payload != NULL ? payload + 6 : NULL;
+}
+
+static gboolean
+is_frame (guint         marker,
+          const guint8 *payload,
+          gsize         payload_len)
+{
+  return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
 }
 
 /* Progressive (and lossless or arithmetic multi-scan) JPEGs keep every DCT
@@ -376,59 +413,32 @@ guint64
 imgproc_jpeg_coefficient_bytes (const guint8 *data,
                                 gsize         len)
 {
-  gsize pos = 2;
+  guint marker = 0;
+  gsize frame_len = 0;
+  const guint8 *frame = find_header_segment (data, len, is_frame, &marker, &frame_len);
+  guint height, width, n_components, h_max = 1, v_max = 1;
+  guint64 blocks = 0;
 
-  while (pos + 4 <= len && data[pos] == 0xff)
+  if (frame == NULL || marker == 0xc0 || marker == 0xc1 || marker == 0xc9 || frame_len < 6)
+    return 0;
+  height = (guint) frame[1] << 8 | frame[2];
+  width = (guint) frame[3] << 8 | frame[4];
+  n_components = frame[5];
+  if (frame_len < 6 + 3 * (gsize) n_components)
+    return 0;
+  for (guint i = 0; i < n_components; i++)
     {
-      guint marker = data[pos + 1];
-      gsize seg_len;
-
-      if (marker == 0xff)
-        {
-          pos++;
-          continue;
-        }
-      if (marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7))
-        {
-          pos += 2;
-          continue;
-        }
-      if (marker == 0xda || marker == 0xd9)
-        break;
-      seg_len = (gsize) data[pos + 2] << 8 | data[pos + 3];
-      if (seg_len < 2 || pos + 2 + seg_len > len)
-        break;
-      if (marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc)
-        {
-          const guint8 *frame = data + pos + 4;
-          gboolean multi_scan = marker != 0xc0 && marker != 0xc1 && marker != 0xc9;
-          guint height, width, n_components, h_max = 1, v_max = 1;
-          guint64 blocks = 0;
-
-          if (!multi_scan || seg_len < 8)
-            return 0;
-          height = (guint) frame[1] << 8 | frame[2];
-          width = (guint) frame[3] << 8 | frame[4];
-          n_components = frame[5];
-          if (seg_len < 8 + 3 * (gsize) n_components)
-            return 0;
-          for (guint i = 0; i < n_components; i++)
-            {
-              h_max = MAX (h_max, (guint) (frame[7 + 3 * i] >> 4));
-              v_max = MAX (v_max, (guint) (frame[7 + 3 * i] & 0x0f));
-            }
-          for (guint i = 0; i < n_components; i++)
-            {
-              guint h = MAX (1u, (guint) (frame[7 + 3 * i] >> 4));
-              guint v = MAX (1u, (guint) (frame[7 + 3 * i] & 0x0f));
-              guint64 comp_width = ((guint64) width * h + h_max - 1) / h_max;
-              guint64 comp_height = ((guint64) height * v + v_max - 1) / v_max;
-
-              blocks += ((comp_width + 7) / 8) * ((comp_height + 7) / 8);
-            }
-          return blocks * 64 * sizeof (gint16);
-        }
-      pos += 2 + seg_len;
+      h_max = MAX (h_max, (guint) (frame[7 + 3 * i] >> 4));
+      v_max = MAX (v_max, (guint) (frame[7 + 3 * i] & 0x0f));
     }
-  return 0;
+  for (guint i = 0; i < n_components; i++)
+    {
+      guint h = MAX (1u, (guint) (frame[7 + 3 * i] >> 4));
+      guint v = MAX (1u, (guint) (frame[7 + 3 * i] & 0x0f));
+      guint64 comp_width = ((guint64) width * h + h_max - 1) / h_max;
+      guint64 comp_height = ((guint64) height * v + v_max - 1) / v_max;
+
+      blocks += ((comp_width + 7) / 8) * ((comp_height + 7) / 8);
+    }
+  return blocks * 64 * sizeof (gint16);
 }
