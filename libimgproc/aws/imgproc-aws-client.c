@@ -20,6 +20,7 @@
 #define ERROR_BODY_LIMIT (1024 * 1024)
 #define SKEW_THRESHOLD (4 * G_TIME_SPAN_MINUTE)
 #define READ_CHUNK 65536
+#define PRESIZE_MAX (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 
 struct _ImgprocAwsClient
 {
@@ -775,10 +776,18 @@ on_sent (GObject      *source,
       g_object_unref (task);
       return;
     }
-  /* One allocation of the announced size: growing by doubling would leave
-   * the heap holes of every smaller size behind for each image. */
-  data->buffer = length > 0 && (guint64) length <= MIN (data->limit, G_MAXUINT) ?
-                 g_byte_array_sized_new ((guint) length) : g_byte_array_new ();
+  /* One allocation of the announced size, for a body that has a limit:
+   * growing by doubling would leave the heap holes of every smaller size
+   * behind for each image. A HEAD answer announces a body it does not
+   * send, and an unlimited body is not worth trusting its header for. */
+  if (length > 0 && data->limit != G_MAXUINT64 && (guint64) length <= MIN (data->limit, PRESIZE_MAX) &&
+      g_strcmp0 (data->request->method, "HEAD") != 0)
+    {
+      data->buffer = g_byte_array_new_take (g_malloc ((gsize) length), (gsize) length);
+      g_byte_array_set_size (data->buffer, 0);
+    }
+  else
+    data->buffer = g_byte_array_new ();
   g_input_stream_read_bytes_async (data->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
                                    data->attempt_cancellable, on_read, task);
 }
