@@ -33,7 +33,6 @@ struct _ImgprocAwsClient
    * certificate, which a start need not wait for, and http never needs. */
   char *ca_file;
   gboolean tls_database_set;
-  GError *tls_error;
   GUri *endpoint;
   char *region;
   char *service;
@@ -134,7 +133,6 @@ imgproc_aws_client_unref (ImgprocAwsClient *self)
   g_object_unref (self->session);
   g_clear_error (&self->setup_error);
   g_free (self->ca_file);
-  g_clear_error (&self->tls_error);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->region);
   g_free (self->service);
@@ -1061,28 +1059,27 @@ tls_database_for_file (const char  *path,
   return database;
 }
 
-/* A CA file that cannot be loaded fails every https request, as a bad
- * endpoint fails every request. */
+/* A CA file that cannot be loaded fails the https request, as a bad
+ * endpoint would; the next request reads it again, so a bundle caught while
+ * it is being replaced does not fail the client for good. */
 static gboolean
 ensure_tls_database (ImgprocAwsClient  *self,
                      GError           **error)
 {
-  gboolean ok;
+  gboolean ok = TRUE;
 
   g_mutex_lock (&self->lock);
-  if (!self->tls_database_set && self->tls_error == NULL)
+  if (!self->tls_database_set)
     {
-      g_autoptr(GTlsDatabase) database = tls_database_for_file (self->ca_file, &self->tls_error);
+      g_autoptr(GTlsDatabase) database = tls_database_for_file (self->ca_file, error);
 
-      if (database != NULL)
+      ok = database != NULL;
+      if (ok)
         {
           soup_session_set_tls_database (self->session, database);
           self->tls_database_set = TRUE;
         }
     }
-  ok = self->tls_error == NULL;
-  if (!ok)
-    g_propagate_error (error, g_error_copy (self->tls_error));
   g_mutex_unlock (&self->lock);
   return ok;
 }

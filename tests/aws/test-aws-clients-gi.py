@@ -143,6 +143,36 @@ messages = sqs.receive_message_sync('http://127.0.0.1:1/1/jobs', 10, 0, -1, None
 check('receive returns messages', len(messages) == 1 and messages[0].get_body() == 'hello')
 check('receive count is a number', messages[0].get_receive_count() == 3)
 
+# A CA file that cannot be read fails the https request, and is read again
+# for the next one. Nothing listens on port 9, so a request that gets past
+# the CA file fails to connect instead.
+ca_dir = GLib.dir_make_tmp('imgproc-ca-XXXXXX')
+ca_file = os.path.join(ca_dir, 'ca.pem')
+plain_endpoint = os.environ['AWS_ENDPOINT_URL']
+os.environ.update({'AWS_ENDPOINT_URL': 'https://127.0.0.1:9', 'IMGPROC_CA_FILE': ca_file, 'AWS_MAX_ATTEMPTS': '1'})
+https_config = Imgproc.AwsConfig.new('us-east-1')
+os.environ['AWS_ENDPOINT_URL'] = plain_endpoint
+del os.environ['IMGPROC_CA_FILE']
+https_s3 = Imgproc.S3Client.new(https_config, Imgproc.EnvironmentCredentialsProvider.new())
+
+
+def https_error():
+    try:
+        https_s3.list_objects_sync('b', '', None, 10, None)
+    except GLib.Error as error:
+        return error.message
+    return None
+
+
+first = https_error()
+check('an unreadable CA file fails an https request', first is not None and ca_file in first)
+with open('/etc/ssl/certs/ca-certificates.crt', 'rb') as src, open(ca_file, 'wb') as dst:
+    dst.write(src.read())
+second = https_error()
+check('the CA file is read again for the next request', second is not None and ca_file not in second)
+os.unlink(ca_file)
+os.rmdir(ca_dir)
+
 server.shutdown()
 print('1..%d' % len(results))
 for number, (name, ok) in enumerate(results, 1):
