@@ -264,16 +264,23 @@ done (GObject      *source,
   *out = imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result);
 }
 
+static ImgprocObjectEvent *
+created_event (const char *key,
+               gint64      size,
+               const char *sequencer)
+{
+  return imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_CREATED, IMGPROC_EVENT_ORIGIN_S3,
+                                   "ObjectCreated:Put", "media", key, size, "0123456789abcdef",
+                                   sequencer, NULL, "2026-11-26T19:00:00.000Z");
+}
+
 static ImgprocRecordResult *
 process (Fixture    *fixture,
          const char *key,
          gint64      size,
          const char *sequencer)
 {
-  g_autoptr(ImgprocObjectEvent) event =
-    imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_CREATED, IMGPROC_EVENT_ORIGIN_S3,
-                              "ObjectCreated:Put", "media", key, size, "0123456789abcdef",
-                              sequencer, NULL, "2026-11-26T19:00:00.000Z");
+  g_autoptr(ImgprocObjectEvent) event = created_event (key, size, sequencer);
   ImgprocRecordResult *result = NULL;
 
   imgproc_processor_process_async (fixture->processor, event, 2, fixture->trace, NULL, done, &result);
@@ -585,10 +592,7 @@ test_admission (Fixture       *fixture,
       g_autofree char *key = g_strdup_printf ("uploads/tulips-%u.png", i);
       g_autofree char *path = g_strdup_printf ("/media/%s", key);
       g_autofree char *sequencer = g_strdup_printf ("%016X", i + 1);
-      g_autoptr(ImgprocObjectEvent) event =
-        imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_CREATED, IMGPROC_EVENT_ORIGIN_S3,
-                                  "ObjectCreated:Put", "media", key, (gint64) g_bytes_get_size (image),
-                                  "0123456789abcdef", sequencer, NULL, "2026-11-26T19:00:00.000Z");
+      g_autoptr(ImgprocObjectEvent) event = created_event (key, (gint64) g_bytes_get_size (image), sequencer);
 
       add_object (fixture, path, image);
       imgproc_processor_process_async (processor, event, 1, NULL, NULL, done_count, results);
@@ -610,10 +614,7 @@ test_cancelled (Fixture       *fixture,
 {
   g_autoptr(GBytes) image = load_image ("tulips-alpha-500x500.png");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(ImgprocObjectEvent) event =
-    imgproc_object_event_new (IMGPROC_OBJECT_EVENT_KIND_CREATED, IMGPROC_EVENT_ORIGIN_S3,
-                              "ObjectCreated:Put", "media", "uploads/tulips.png", 1000,
-                              "0123456789abcdef", "01", NULL, "2026-11-26T19:00:00.000Z");
+  g_autoptr(ImgprocObjectEvent) event = created_event ("uploads/tulips.png", 1000, "01");
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) imgproc_record_result_unref);
   ImgprocRecordResult *result;
 
