@@ -24,6 +24,7 @@ gboolean imgproc_jpeg_decode (const guint8         *data,
                               guint                 min_height,
                               const ImgprocRowSink *sink,
                               gpointer              user_data,
+                              gsize                *coefficient_peak,
                               GCancellable         *cancellable,
                               GError              **error);
 
@@ -42,5 +43,8 @@ const guint8 *imgproc_jpeg_find_exif (const guint8 *data,
 
 guint64 imgproc_jpeg_coefficient_bytes (const guint8 *data,
                                         gsize         len);
+
+guint64 imgproc_jpeg_decode_memory (const guint8 *data,
+                                    gsize         len);
 
 G_END_DECLS

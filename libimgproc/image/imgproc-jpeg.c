@@ -9,6 +9,7 @@
 #include "imgproc.h"
 #include "imgproc-private.h"
 #include "imgproc-jpeg-private.h"
+#include "imgproc-coefficient-store-private.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -18,6 +19,12 @@
 #include <jerror.h>
 
 #define ROWS_PER_READ 16
+
+/* Below this, libjpeg's plain arrays come back warm from malloc's heap and
+ * decode about a quarter faster than packed ones; above it, they are mapped
+ * and faulted in afresh for each photo, and the packed store is both
+ * smaller and faster (bench/RESULTS.md). */
+#define PACK_COEFFICIENTS_ABOVE (16 << 20)
 #define MAX_MARKER_PAYLOAD 65533
 
 typedef struct
@@ -154,6 +161,7 @@ decode_rows (Decoder              *d,
              guint                 min_height,
              const ImgprocRowSink *sink,
              gpointer              user_data,
+             gsize                *coefficient_peak,
              GCancellable         *cancellable,
              GError              **error)
 {
@@ -176,6 +184,8 @@ decode_rows (Decoder              *d,
   cinfo->dct_method = JDCT_ISLOW;
   cinfo->do_fancy_upsampling = TRUE;
   choose_scale (cinfo, min_width, min_height);
+  if (imgproc_jpeg_coefficient_bytes (data, len) > PACK_COEFFICIENTS_ABOVE)
+    imgproc_coefficient_store_install (cinfo);
 
   jpeg_start_decompress (cinfo);
   channels = cinfo->out_color_space == JCS_GRAYSCALE ? 1 : 3;
@@ -208,6 +218,8 @@ decode_rows (Decoder              *d,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
+  if (coefficient_peak != NULL && cinfo->client_data != NULL)
+    *coefficient_peak = imgproc_coefficient_store_peak_bytes (cinfo);
   /* jpeg_finish_decompress would read on to EOI and fail files that merely
    * carry junk after the last scan, which every viewer shows. */
   return TRUE;
@@ -220,6 +232,7 @@ imgproc_jpeg_decode (const guint8         *data,
                      guint                 min_height,
                      const ImgprocRowSink *sink,
                      gpointer              user_data,
+                     gsize                *coefficient_peak,
                      GCancellable         *cancellable,
                      GError              **error)
 {
@@ -236,7 +249,10 @@ imgproc_jpeg_decode (const guint8         *data,
       return FALSE;
     }
   jpeg_create_decompress (&d->cinfo);
-  ok = decode_rows (d, data, len, min_width, min_height, sink, user_data, cancellable, error);
+  if (coefficient_peak != NULL)
+    *coefficient_peak = 0;
+  ok = decode_rows (d, data, len, min_width, min_height, sink, user_data, coefficient_peak,
+                    cancellable, error);
   jpeg_destroy_decompress (&d->cinfo);
   return ok;
 }
@@ -441,4 +457,17 @@ imgproc_jpeg_coefficient_bytes (const guint8 *data,
       blocks += ((comp_width + 7) / 8) * ((comp_height + 7) / 8);
     }
   return blocks * 64 * sizeof (gint16);
+}
+
+/* What the decode of @data keeps besides its output rows: its coefficients,
+ * plain or packed. */
+guint64
+imgproc_jpeg_decode_memory (const guint8 *data,
+                            gsize         len)
+{
+  guint64 plain = imgproc_jpeg_coefficient_bytes (data, len);
+
+  if (plain <= PACK_COEFFICIENTS_ABOVE)
+    return plain;
+  return imgproc_coefficient_store_estimate (plain / sizeof (JBLOCK), len);
 }

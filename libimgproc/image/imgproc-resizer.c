@@ -880,7 +880,8 @@ process_data (ImgprocResizer  *self,
           min_width = MAX (min_width, (guint) (job.plans[i].stored_width * DECODE_OVERSAMPLING));
           min_height = MAX (min_height, (guint) (job.plans[i].stored_height * DECODE_OVERSAMPLING));
         }
-      ok = imgproc_jpeg_decode (data, len, min_width, min_height, &job_sink, &job, cancellable, error);
+      ok = imgproc_jpeg_decode (data, len, min_width, min_height, &job_sink, &job, NULL,
+                                cancellable, error);
 
       if (ok && !self->strip_metadata)
         {
@@ -1023,7 +1024,7 @@ estimate_decode_memory (GBytes *input)
     return 0;
   pixels = (guint64) imgproc_image_info_get_width (info) * imgproc_image_info_get_height (info);
   if (imgproc_image_info_get_format (info) == IMGPROC_IMAGE_FORMAT_JPEG)
-    return imgproc_jpeg_coefficient_bytes (data, len) + pixels * 3 / 16;
+    return imgproc_jpeg_decode_memory (data, len) + pixels * 3 / 16;
   return pixels * 4 * 2;
 }
 

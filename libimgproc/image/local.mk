@@ -5,6 +5,8 @@ imgproc_public_headers += \
 	libimgproc/image/imgproc-rendition.h \
 	libimgproc/image/imgproc-resizer.h
 imgproc_sources += \
+	libimgproc/image/imgproc-coefficient-store-private.h \
+	libimgproc/image/imgproc-coefficient-store.c \
 	libimgproc/image/imgproc-exif-private.h \
 	libimgproc/image/imgproc-exif.c \
 	libimgproc/image/imgproc-image-error.c \

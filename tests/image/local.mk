@@ -3,8 +3,12 @@ image_test_util = \
 	tests/image/test-image-util.c \
 	tests/image/test-image-util.h
 
-check_PROGRAMS += tests/image/test-image-info tests/image/test-resizer
-TESTS += tests/image/test-image-info tests/image/test-resizer
+check_PROGRAMS += tests/image/test-coefficient-store tests/image/test-image-info tests/image/test-resizer
+TESTS += tests/image/test-coefficient-store tests/image/test-image-info tests/image/test-resizer
+
+tests_image_test_coefficient_store_SOURCES = tests/image/test-coefficient-store.c
+tests_image_test_coefficient_store_CFLAGS = $(test_cflags)
+tests_image_test_coefficient_store_LDADD = $(test_ldadd)
 
 tests_image_test_image_info_SOURCES = tests/image/test-image-info.c $(image_test_util)
 tests_image_test_image_info_CFLAGS = $(test_cflags)
