@@ -9,15 +9,15 @@
 G_BEGIN_DECLS
 
 /* Takes over @cinfo's whole-image coefficient arrays: between accesses each
- * row of 8x8 blocks is kept packed (a bit mask of the non-zero coefficients
- * and their values), about a fifth of libjpeg's 128 bytes per block on
- * photographs. Call it after jpeg_read_header() and before
+ * row of 8x8 blocks is kept packed (which coefficients are not zero, and
+ * their values in a byte when they fit), about a tenth of libjpeg's 128
+ * bytes per block on photographs. Call it after jpeg_read_header() and before
  * jpeg_start_decompress(); it uses @cinfo->client_data. It turns off block
  * smoothing and supports one output pass, not buffered-image mode: rows are
  * dropped once the output has read them. */
 void imgproc_coefficient_store_install (j_decompress_ptr cinfo);
 
-/* The most bytes the packed rows of @cinfo held at once, so far. */
+/* The most bytes the store of @cinfo held at once, so far. */
 gsize imgproc_coefficient_store_peak_bytes (j_decompress_ptr cinfo);
 
 /* A typical-case estimate of the store's peak for a progressive JPEG of

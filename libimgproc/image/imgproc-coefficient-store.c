@@ -1,9 +1,9 @@
 /* Packed whole-image coefficient arrays for libjpeg's progressive decode.
  * libjpeg keeps 64 shorts per 8x8 block of every component until the last
  * scan: 96 MiB for a 4096x4096 4:4:4 photograph, whatever the output scale.
- * Most of those shorts are zero, so each block row is kept as, per block, a
- * 64-bit mask of its non-zero coefficients followed by their values, and
- * unpacked into a small window only while libjpeg works on it. A scan reads
+ * Most of those shorts are zero, and most others small, so each block row
+ * is kept packed, and unpacked into a small window only while libjpeg works
+ * on it. A scan reads
  * and rewrites each row once, which costs far less than its Huffman
  * decoding. The memory manager's methods are documented as replaceable;
  * only the four that deal with block arrays are wrapped. */
@@ -21,15 +21,30 @@
 #include <arm_neon.h>
 #endif
 
-#define MASK_BYTES sizeof (guint64)
-
-/* Measured packed size over file size on photographs: 2.85 to 3.2 bytes of
- * values per file byte (a non-zero coefficient costs about 5 bits); 4
- * leaves room. A file of only ±1s at 2 bits each could reach 8. */
-#define VALUE_BYTES_PER_FILE_BYTE 4
+#define ESCAPE ((guint8) G_MININT8)
+#define SLAB_BYTES (64 * 1024)
+/* On the sample photographs the packed rows take 1.6 to 2.1 bytes a block
+ * plus 1.6 to 2.1 per byte of the file (a non-zero coefficient costs the
+ * file about 5 bits); with the slabs' slack, these bound all of them. */
+#define TYPICAL_BYTES_PER_BLOCK 5
+#define TYPICAL_BYTES_PER_FILE_BYTE 2
+#define MAX_PACKED_BLOCK (1 + DCTSIZE + DCTSIZE2 * (1 + sizeof (JCOEF)))
 
 /* A row libjpeg has already read for output; reading it again is a bug. */
 static guint8 released_row;
+
+/* Rows are appended to slabs, one filling slab per array, and a slab is
+ * freed when its last row is rewritten or read out. A scan rewrites an
+ * array's rows in order, so its old slabs die in order too: the heap holds
+ * what is live plus about one slab per component, where a malloc per row
+ * fragmented it into twice that. */
+typedef struct
+{
+  gsize live_rows;
+  gsize used;
+  gsize capacity;
+  guint8 data[];
+} Slab;
 
 typedef struct PackedArray PackedArray;
 struct PackedArray
@@ -39,7 +54,9 @@ struct PackedArray
   JDIMENSION n_rows;
   JDIMENSION max_access;
   guint8 **rows;
-  gsize *row_bytes;
+  Slab **row_slabs;
+  Slab *filling;
+  gsize slab_capacity;
   JBLOCKARRAY window;
   JDIMENSION window_capacity;
   JDIMENSION window_first;
@@ -55,7 +72,7 @@ typedef struct
   PackedArray *arrays;
   guint8 *scratch;
   gsize scratch_size;
-  gsize packed_bytes;
+  gsize slab_bytes;
   gsize peak_bytes;
 } Store;
 
@@ -114,6 +131,10 @@ nonzero_mask (const JCOEF *coefficients)
 }
 #endif
 
+/* A block is packed as: a byte telling which of its 8 rows have non-zero
+ * coefficients; a mask byte for each such row; then each non-zero value as
+ * one signed byte, or ESCAPE and the two bytes of a larger one. Quantised
+ * values are mostly small, and high frequencies mostly zero. */
 static gsize
 pack_row (JBLOCKROW  row,
           JDIMENSION n_blocks,
@@ -125,13 +146,31 @@ pack_row (JBLOCKROW  row,
     {
       const JCOEF *coefficients = row[b];
       guint64 mask = nonzero_mask (coefficients);
+      guint8 *rows_present = p++;
 
-      memcpy (p, &mask, MASK_BYTES);
-      p += MASK_BYTES;
+      *rows_present = 0;
+      for (guint r = 0; r < DCTSIZE; r++)
+        {
+          guint8 row_mask = (guint8) (mask >> (DCTSIZE * r));
+
+          if (row_mask != 0)
+            {
+              *rows_present |= (guint8) (1u << r);
+              *p++ = row_mask;
+            }
+        }
       while (mask != 0)
         {
-          memcpy (p, &coefficients[__builtin_ctzll (mask)], sizeof (JCOEF));
-          p += sizeof (JCOEF);
+          JCOEF value = coefficients[__builtin_ctzll (mask)];
+
+          if (value > G_MININT8 && value <= G_MAXINT8)
+            *p++ = (guint8) (gint8) value;
+          else
+            {
+              *p++ = ESCAPE;
+              memcpy (p, &value, sizeof value);
+              p += sizeof value;
+            }
           mask &= mask - 1;
         }
     }
@@ -149,33 +188,79 @@ unpack_row (const guint8 *packed,
   for (JDIMENSION b = 0; b < n_blocks; b++)
     {
       JCOEF *coefficients = row[b];
-      guint64 mask;
+      guint rows_present = *packed++;
+      guint64 mask = 0;
 
-      memcpy (&mask, packed, MASK_BYTES);
-      packed += MASK_BYTES;
+      while (rows_present != 0)
+        {
+          mask |= (guint64) *packed++ << (DCTSIZE * __builtin_ctz (rows_present));
+          rows_present &= rows_present - 1;
+        }
       while (mask != 0)
         {
-          memcpy (&coefficients[__builtin_ctzll (mask)], packed, sizeof (JCOEF));
-          packed += sizeof (JCOEF);
+          JCOEF *coefficient = &coefficients[__builtin_ctzll (mask)];
+
+          if (*packed != ESCAPE)
+            *coefficient = (gint8) *packed++;
+          else
+            {
+              memcpy (coefficient, packed + 1, sizeof *coefficient);
+              packed += 1 + sizeof *coefficient;
+            }
           mask &= mask - 1;
         }
     }
 }
 
 static void
-drop_row (Store       *store,
-          PackedArray *array,
-          JDIMENSION   row,
-          guint8      *replacement,
-          gsize        replacement_bytes)
+slab_free (Store *store,
+           Slab  *slab)
 {
-  if (array->rows[row] != &released_row)
-    g_free (array->rows[row]);
-  store->packed_bytes -= array->row_bytes[row];
-  array->rows[row] = replacement;
-  array->row_bytes[row] = replacement_bytes;
-  store->packed_bytes += replacement_bytes;
-  store->peak_bytes = MAX (store->peak_bytes, store->packed_bytes);
+  store->slab_bytes -= slab->capacity;
+  g_free (slab);
+}
+
+static void
+forget_row (Store       *store,
+            PackedArray *array,
+            JDIMENSION   row)
+{
+  Slab *slab = array->row_slabs[row];
+
+  array->rows[row] = NULL;
+  array->row_slabs[row] = NULL;
+  if (slab != NULL && --slab->live_rows == 0 && slab != array->filling)
+    slab_free (store, slab);
+}
+
+static void
+append_row (Store        *store,
+            PackedArray  *array,
+            JDIMENSION    row,
+            const guint8 *packed,
+            gsize         bytes)
+{
+  Slab *slab = array->filling;
+
+  if (slab == NULL || slab->capacity - slab->used < bytes)
+    {
+      gsize capacity = MAX (array->slab_capacity, bytes);
+
+      if (slab != NULL && slab->live_rows == 0)
+        slab_free (store, slab);
+      slab = g_malloc (sizeof (Slab) + capacity);
+      slab->live_rows = 0;
+      slab->used = 0;
+      slab->capacity = capacity;
+      array->filling = slab;
+      store->slab_bytes += capacity;
+      store->peak_bytes = MAX (store->peak_bytes, store->slab_bytes);
+    }
+  memcpy (slab->data + slab->used, packed, bytes);
+  array->rows[row] = slab->data + slab->used;
+  array->row_slabs[row] = slab;
+  slab->used += bytes;
+  slab->live_rows++;
 }
 
 static void
@@ -186,21 +271,25 @@ flush_window (Store       *store,
     return;
   for (JDIMENSION i = 0; i < array->window_count; i++)
     {
+      JDIMENSION row = array->window_first + i;
       gsize bytes = pack_row (array->window[i], array->blocks_per_row, store->scratch);
 
-      drop_row (store, array, array->window_first + i, g_memdup2 (store->scratch, bytes), bytes);
+      forget_row (store, array, row);
+      append_row (store, array, row, store->scratch, bytes);
     }
   array->window_dirty = FALSE;
 }
 
 static void
-packed_array_free (PackedArray *array)
+packed_array_free (Store       *store,
+                   PackedArray *array)
 {
   for (JDIMENSION i = 0; i < array->n_rows; i++)
-    if (array->rows[i] != &released_row)
-      g_free (array->rows[i]);
+    forget_row (store, array, i);
+  if (array->filling != NULL)
+    slab_free (store, array->filling);
   g_free (array->rows);
-  g_free (array->row_bytes);
+  g_free (array->row_slabs);
   if (array->window != NULL)
     g_free (array->window[0]);
   g_free (array->window);
@@ -214,12 +303,11 @@ free_arrays (Store *store)
     {
       PackedArray *next = store->arrays->next;
 
-      packed_array_free (store->arrays);
+      packed_array_free (store, store->arrays);
       store->arrays = next;
     }
   g_clear_pointer (&store->scratch, g_free);
   store->scratch_size = 0;
-  store->packed_bytes = 0;
 }
 
 static jvirt_barray_ptr
@@ -244,11 +332,13 @@ request_virt_barray (j_common_ptr cinfo,
   array->n_rows = numrows;
   array->max_access = maxaccess;
   array->rows = g_new0 (guint8 *, numrows);
-  array->row_bytes = g_new0 (gsize, numrows);
+  array->row_slabs = g_new0 (Slab *, numrows);
+  /* A small image would otherwise spend most of a slab on nothing. */
+  array->slab_capacity = MIN (SLAB_BYTES, (gsize) blocksperrow * numrows * TYPICAL_BYTES_PER_BLOCK);
   array->next = store->arrays;
   store->arrays = array;
 
-  scratch_size = (gsize) blocksperrow * (MASK_BYTES + sizeof (JBLOCK));
+  scratch_size = (gsize) blocksperrow * MAX_PACKED_BLOCK;
   if (scratch_size > store->scratch_size)
     {
       g_free (store->scratch);
@@ -303,7 +393,10 @@ access_virt_barray (j_common_ptr     cinfo,
             ERREXIT (cinfo, JERR_VIRTUAL_BUG);
           unpack_row (array->rows[row], array->window[i], array->blocks_per_row);
           if (!writable)
-            drop_row (store, array, row, &released_row, 0);
+            {
+              forget_row (store, array, row);
+              array->rows[row] = &released_row;
+            }
         }
       array->window_first = start_row;
       array->window_count = num_rows;
@@ -370,8 +463,8 @@ guint64
 imgproc_coefficient_store_estimate (guint64 blocks,
                                     gsize   file_len)
 {
-  guint64 all_values = blocks * (MASK_BYTES + sizeof (JBLOCK));
-  guint64 typical = blocks * MASK_BYTES + (guint64) file_len * VALUE_BYTES_PER_FILE_BYTE;
+  guint64 worst = blocks * MAX_PACKED_BLOCK;
+  guint64 typical = blocks * TYPICAL_BYTES_PER_BLOCK + (guint64) file_len * TYPICAL_BYTES_PER_FILE_BYTE;
 
-  return MIN (all_values, typical);
+  return MIN (worst, typical);
 }
