@@ -3,10 +3,11 @@
  * scan: 96 MiB for a 4096x4096 4:4:4 photograph, whatever the output scale.
  * Most of those shorts are zero, and most others small, so each block row
  * is kept packed, and unpacked into a small window only while libjpeg works
- * on it. A scan reads
- * and rewrites each row once, which costs far less than its Huffman
- * decoding. The memory manager's methods are documented as replaceable;
- * only the four that deal with block arrays are wrapped. */
+ * on it. A scan reads and rewrites each row once. The DC coefficients stay
+ * apart and plain, as every file has DC-only scans that need nothing else:
+ * that spares a third of the packing. The memory manager's methods are
+ * documented as replaceable; only the four that deal with block arrays are
+ * wrapped. */
 #include "config.h"
 
 #include "imgproc.h"
@@ -53,6 +54,7 @@ struct PackedArray
   JDIMENSION blocks_per_row;
   JDIMENSION n_rows;
   JDIMENSION max_access;
+  JCOEF *dc;
   guint8 **rows;
   Slab **row_slabs;
   Slab *filling;
@@ -62,6 +64,7 @@ struct PackedArray
   JDIMENSION window_first;
   JDIMENSION window_count;
   gboolean window_dirty;
+  gboolean window_dc_only;
 };
 
 typedef struct
@@ -72,7 +75,7 @@ typedef struct
   PackedArray *arrays;
   guint8 *scratch;
   gsize scratch_size;
-  gsize slab_bytes;
+  gsize held_bytes;
   gsize peak_bytes;
 } Store;
 
@@ -131,13 +134,27 @@ nonzero_mask (const JCOEF *coefficients)
 }
 #endif
 
-/* A block is packed as: a byte telling which of its 8 rows have non-zero
- * coefficients; a mask byte for each such row; then each non-zero value as
- * one signed byte, or ESCAPE and the two bytes of a larger one. Quantised
- * values are mostly small, and high frequencies mostly zero. */
+/* Bit r set when byte r of @mask is not zero: fold each byte onto its low
+ * bit, then gather the eight low bits with one multiplication. */
+static inline guint
+nonzero_bytes (guint64 mask)
+{
+  mask |= mask >> 4;
+  mask |= mask >> 2;
+  mask |= mask >> 1;
+  return (guint) (((mask & G_GUINT64_CONSTANT (0x0101010101010101)) *
+                   G_GUINT64_CONSTANT (0x0102040810204080)) >> 56);
+}
+
+/* A block's AC coefficients are packed as: a byte telling which of its 8
+ * rows have non-zero ones; a mask byte for each such row; then each
+ * non-zero value as one signed byte, or ESCAPE and the two bytes of a
+ * larger one. Quantised values are mostly small, and high frequencies
+ * mostly zero. */
 static gsize
 pack_row (JBLOCKROW  row,
           JDIMENSION n_blocks,
+          JCOEF     *dc,
           guint8    *out)
 {
   guint8 *p = out;
@@ -145,19 +162,16 @@ pack_row (JBLOCKROW  row,
   for (JDIMENSION b = 0; b < n_blocks; b++)
     {
       const JCOEF *coefficients = row[b];
-      guint64 mask = nonzero_mask (coefficients);
-      guint8 *rows_present = p++;
+      guint64 mask = nonzero_mask (coefficients) & ~G_GUINT64_CONSTANT (1);
+      guint rows_present = nonzero_bytes (mask);
 
-      *rows_present = 0;
-      for (guint r = 0; r < DCTSIZE; r++)
+      dc[b] = coefficients[0];
+
+      *p++ = (guint8) rows_present;
+      while (rows_present != 0)
         {
-          guint8 row_mask = (guint8) (mask >> (DCTSIZE * r));
-
-          if (row_mask != 0)
-            {
-              *rows_present |= (guint8) (1u << r);
-              *p++ = row_mask;
-            }
+          *p++ = (guint8) (mask >> (DCTSIZE * __builtin_ctz (rows_present)));
+          rows_present &= rows_present - 1;
         }
       while (mask != 0)
         {
@@ -179,10 +193,13 @@ pack_row (JBLOCKROW  row,
 
 static void
 unpack_row (const guint8 *packed,
+            const JCOEF  *dc,
             JBLOCKROW     row,
             JDIMENSION    n_blocks)
 {
   memset (row, 0, (gsize) n_blocks * sizeof (JBLOCK));
+  for (JDIMENSION b = 0; b < n_blocks; b++)
+    row[b][0] = dc[b];
   if (packed == NULL)
     return;
   for (JDIMENSION b = 0; b < n_blocks; b++)
@@ -216,7 +233,7 @@ static void
 slab_free (Store *store,
            Slab  *slab)
 {
-  store->slab_bytes -= slab->capacity;
+  store->held_bytes -= slab->capacity;
   g_free (slab);
 }
 
@@ -253,8 +270,8 @@ append_row (Store        *store,
       slab->used = 0;
       slab->capacity = capacity;
       array->filling = slab;
-      store->slab_bytes += capacity;
-      store->peak_bytes = MAX (store->peak_bytes, store->slab_bytes);
+      store->held_bytes += capacity;
+      store->peak_bytes = MAX (store->peak_bytes, store->held_bytes);
     }
   memcpy (slab->data + slab->used, packed, bytes);
   array->rows[row] = slab->data + slab->used;
@@ -272,8 +289,16 @@ flush_window (Store       *store,
   for (JDIMENSION i = 0; i < array->window_count; i++)
     {
       JDIMENSION row = array->window_first + i;
-      gsize bytes = pack_row (array->window[i], array->blocks_per_row, store->scratch);
+      JCOEF *dc = array->dc + (gsize) row * array->blocks_per_row;
+      gsize bytes;
 
+      if (array->window_dc_only)
+        {
+          for (JDIMENSION b = 0; b < array->blocks_per_row; b++)
+            dc[b] = array->window[i][b][0];
+          continue;
+        }
+      bytes = pack_row (array->window[i], array->blocks_per_row, dc, store->scratch);
       forget_row (store, array, row);
       append_row (store, array, row, store->scratch, bytes);
     }
@@ -288,6 +313,8 @@ packed_array_free (Store       *store,
     forget_row (store, array, i);
   if (array->filling != NULL)
     slab_free (store, array->filling);
+  store->held_bytes -= (gsize) array->n_rows * array->blocks_per_row * sizeof (JCOEF);
+  g_free (array->dc);
   g_free (array->rows);
   g_free (array->row_slabs);
   if (array->window != NULL)
@@ -331,6 +358,9 @@ request_virt_barray (j_common_ptr cinfo,
   array->blocks_per_row = blocksperrow;
   array->n_rows = numrows;
   array->max_access = maxaccess;
+  array->dc = g_new0 (JCOEF, (gsize) numrows * blocksperrow);
+  store->held_bytes += (gsize) numrows * blocksperrow * sizeof (JCOEF);
+  store->peak_bytes = MAX (store->peak_bytes, store->held_bytes);
   array->rows = g_new0 (guint8 *, numrows);
   array->row_slabs = g_new0 (Slab *, numrows);
   /* A small image would otherwise spend most of a slab on nothing. */
@@ -366,6 +396,13 @@ ensure_window (PackedArray *array,
   array->window_capacity = num_rows;
 }
 
+/* DC scans, first or refining, read and write nothing but coefficient 0. */
+static gboolean
+is_dc_scan (j_common_ptr cinfo)
+{
+  return cinfo->is_decompressor && ((j_decompress_ptr) cinfo)->Se == 0;
+}
+
 static JBLOCKARRAY
 access_virt_barray (j_common_ptr     cinfo,
                     jvirt_barray_ptr ptr,
@@ -375,12 +412,14 @@ access_virt_barray (j_common_ptr     cinfo,
 {
   Store *store = store_of (cinfo);
   PackedArray *array = (PackedArray *) ptr;
+  gboolean dc_only = writable && is_dc_scan (cinfo);
 
   if (num_rows == 0 || num_rows > array->max_access ||
       start_row > array->n_rows || num_rows > array->n_rows - start_row)
     ERREXIT (cinfo, JERR_BAD_VIRTUAL_ACCESS);
 
-  if (array->window_count != num_rows || array->window_first != start_row)
+  if (array->window_count != num_rows || array->window_first != start_row ||
+      array->window_dc_only != dc_only)
     {
       flush_window (store, array);
       array->window_count = 0;
@@ -388,10 +427,17 @@ access_virt_barray (j_common_ptr     cinfo,
       for (JDIMENSION i = 0; i < num_rows; i++)
         {
           JDIMENSION row = start_row + i;
+          const JCOEF *dc = array->dc + (gsize) row * array->blocks_per_row;
 
           if (array->rows[row] == &released_row)
             ERREXIT (cinfo, JERR_VIRTUAL_BUG);
-          unpack_row (array->rows[row], array->window[i], array->blocks_per_row);
+          if (dc_only)
+            {
+              for (JDIMENSION b = 0; b < array->blocks_per_row; b++)
+                array->window[i][b][0] = dc[b];
+              continue;
+            }
+          unpack_row (array->rows[row], dc, array->window[i], array->blocks_per_row);
           if (!writable)
             {
               forget_row (store, array, row);
@@ -400,6 +446,7 @@ access_virt_barray (j_common_ptr     cinfo,
         }
       array->window_first = start_row;
       array->window_count = num_rows;
+      array->window_dc_only = dc_only;
     }
   if (writable)
     array->window_dirty = TRUE;
