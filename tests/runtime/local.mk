@@ -58,6 +58,13 @@ EXTRA_DIST += \
 	tests/runtime/service-visibility-driver.py \
 	tests/runtime/test-service-visibility.sh
 
+# A reload keeps the daemon's limits: work started before SIGHUP and work
+# received after it never hold more images at once than one processor may.
+TESTS += tests/runtime/test-service-reload.sh
+EXTRA_DIST += \
+	tests/runtime/service-reload-driver.py \
+	tests/runtime/test-service-reload.sh
+
 # imgproc-service's exit status: 78 for configuration errors, 2 for usage.
 TESTS += tests/runtime/test-service-exit-status.sh
 EXTRA_DIST += tests/runtime/test-service-exit-status.sh
