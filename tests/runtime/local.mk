@@ -38,6 +38,10 @@ EXTRA_DIST += \
 TESTS += tests/runtime/test-lambda-service.sh
 EXTRA_DIST += tests/runtime/test-lambda-service.sh
 
+# What the service drivers below share: the stack's clients, events, the
+# front's controls, stopping a daemon, TAP.
+EXTRA_DIST += tests/runtime/service_driver.py
+
 # imgproc-service --once end to end on the local AWS stack (tests/aws/aws-stack).
 TESTS += tests/runtime/test-service-e2e.sh
 EXTRA_DIST += \
