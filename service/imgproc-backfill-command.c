@@ -33,7 +33,10 @@ typedef struct {
   gboolean progress_shown;
   char *last_key;
   guint64 listed;
-  guint64 skipped;
+  /* Messages the earlier runs enqueued, from the state file: the resumed
+   * listing starts after their keys and cannot count them. */
+  guint64 done_earlier;
+  gboolean done_earlier_known;
   guint64 enqueued;
   guint pages;
 } Backfill;
@@ -220,6 +223,9 @@ load_state (Backfill  *backfill,
     }
 
   backfill->last_key = g_strdup (last_key);
+  /* State files written before the count was kept have none. */
+  backfill->done_earlier_known = json_object_has_member (object, "enqueued");
+  backfill->done_earlier = (guint64) MAX (json_object_get_int_member_with_default (object, "enqueued", 0), 0);
   return TRUE;
 }
 
@@ -237,6 +243,8 @@ save_state (Backfill  *backfill,
   add_string_member (builder, "prefix", backfill->prefix);
   add_string_member (builder, "queue_url", backfill->queue_url);
   add_string_member (builder, "last_key", backfill->last_key);
+  json_builder_set_member_name (builder, "enqueued");
+  json_builder_add_int_value (builder, (gint64) (backfill->done_earlier + backfill->enqueued));
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
@@ -265,9 +273,8 @@ progress_draw (Backfill *backfill)
 
   /* TRANSLATORS: the progress line of `imgproc backfill` on a terminal */
   g_printerr ("\r\033[K");
-  g_printerr (_("page %u: %llu listed, %llu already done, %llu enqueued"), backfill->pages,
-              (unsigned long long) backfill->listed, (unsigned long long) backfill->skipped,
-              (unsigned long long) backfill->enqueued);
+  g_printerr (_("page %u: %llu listed, %llu enqueued"), backfill->pages,
+              (unsigned long long) backfill->listed, (unsigned long long) backfill->enqueued);
   backfill->progress_shown = TRUE;
 }
 
@@ -464,10 +471,7 @@ run_backfill (Backfill *backfill)
            * lists none of them after start-after; a store that ignores it
            * still enqueues nothing twice. */
           if (backfill->last_key != NULL && strcmp (key, backfill->last_key) <= 0)
-            {
-              backfill->skipped++;
-              continue;
-            }
+            continue;
           if (g_str_has_suffix (key, "/") && imgproc_s3_object_info_get_size (object) == 0)
             continue;
 
@@ -496,14 +500,18 @@ run_backfill (Backfill *backfill)
       return IMGPROC_EXIT_INTERRUPTED;
     }
 
-  if (backfill->dry_run)
+  if (!backfill->done_earlier_known)
+    g_printerr (backfill->dry_run ? _("Dry run: %llu messages would be enqueued (%llu objects listed)\n")
+                                  : _("Enqueued %llu messages (%llu objects listed)\n"),
+                (unsigned long long) backfill->enqueued, (unsigned long long) backfill->listed);
+  else if (backfill->dry_run)
     g_printerr (_("Dry run: %llu messages would be enqueued (%llu objects listed, %llu already done)\n"),
                 (unsigned long long) backfill->enqueued, (unsigned long long) backfill->listed,
-                (unsigned long long) backfill->skipped);
+                (unsigned long long) backfill->done_earlier);
   else
     g_printerr (_("Enqueued %llu messages (%llu objects listed, %llu already done in an earlier run)\n"),
                 (unsigned long long) backfill->enqueued, (unsigned long long) backfill->listed,
-                (unsigned long long) backfill->skipped);
+                (unsigned long long) backfill->done_earlier);
   return IMGPROC_EXIT_OK;
 }
 
@@ -607,6 +615,7 @@ imgproc_backfill_command (int argc, char **argv)
   backfill.state_file = state_file != NULL ? state_file : DEFAULT_STATE_FILE;
   backfill.dry_run = dry_run;
   backfill.show_progress = !quiet && isatty (STDERR_FILENO);
+  backfill.done_earlier_known = TRUE;
 
   if (!restart && !load_state (&backfill, &error))
     {

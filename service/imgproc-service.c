@@ -36,6 +36,14 @@ typedef struct {
   ImgprocServiceConfig *config;
   ImgprocEventParser *parser;
   ImgprocProcessor *processor;
+  guint events_in_flight;
+  /* The processor a reload replaced, while events it started still run.
+   * Each processor keeps its own images in flight and decode memory within
+   * their limits, so only one of them may have events at a time: until the
+   * retiring one's are done, new records wait in held. */
+  ImgprocProcessor *retiring;
+  guint retiring_events_in_flight;
+  GQueue held;
   ImgprocMetrics *metrics;
   ImgprocSqsClient *sqs;
   ImgprocS3Client *s3;
@@ -60,7 +68,63 @@ typedef struct {
 typedef struct {
   MessageJob *job;
   ImgprocObjectEvent *event;
+  /* Kept only while the record is held. */
+  ImgprocTraceHeader *trace;
+  GCancellable *cancellable;
 } RecordJob;
+
+static void record_done (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data);
+
+static void
+start_record (Service            *service,
+              RecordJob          *record,
+              ImgprocTraceHeader *trace,
+              GCancellable       *cancellable)
+{
+  if (service->retiring != NULL)
+    {
+      record->trace = trace != NULL ? imgproc_trace_header_ref (trace) : NULL;
+      record->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+      g_queue_push_tail (&service->held, record);
+      return;
+    }
+  service->events_in_flight++;
+  imgproc_processor_process_async (service->processor, record->event,
+                                   imgproc_queue_message_get_receive_count (record->job->message),
+                                   trace, cancellable, record_done, record);
+}
+
+static void
+start_held_records (Service *service)
+{
+  RecordJob *record;
+
+  while ((record = g_queue_pop_head (&service->held)) != NULL)
+    {
+      g_autoptr(ImgprocTraceHeader) trace = g_steal_pointer (&record->trace);
+      g_autoptr(GCancellable) cancellable = g_steal_pointer (&record->cancellable);
+
+      start_record (service, record, trace, cancellable);
+    }
+}
+
+/* The last record of a retiring processor lets the held ones start. */
+static void
+record_left (Service          *service,
+             ImgprocProcessor *processor)
+{
+  if (processor != service->retiring)
+    {
+      service->events_in_flight--;
+      return;
+    }
+  if (--service->retiring_events_in_flight > 0)
+    return;
+  g_clear_object (&service->retiring);
+  start_held_records (service);
+}
 
 static const char *
 outcome_name (ImgprocOutcome outcome)
@@ -94,6 +158,7 @@ record_done (GObject      *source,
 {
   RecordJob *record_job = user_data;
   MessageJob *job = record_job->job;
+  Service *service = job->service;
   g_autoptr(ImgprocObjectEvent) event = record_job->event;
   g_autoptr(ImgprocRecordResult) record = imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result);
   const char *key = imgproc_object_event_get_key (event) != NULL ? imgproc_object_event_get_key (event)
@@ -135,6 +200,7 @@ record_done (GObject      *source,
   g_free (record_job);
   if (--job->pending == 0)
     message_job_finish (job);
+  record_left (service, IMGPROC_PROCESSOR (source));
 }
 
 /* Parses one message and processes its records concurrently; calls @done
@@ -181,9 +247,7 @@ process_message (Service             *service,
 
       record->job = job;
       record->event = imgproc_object_event_ref (event);
-      imgproc_processor_process_async (service->processor, event,
-                                       imgproc_queue_message_get_receive_count (message),
-                                       trace, cancellable, record_done, record);
+      start_record (service, record, trace, cancellable);
     }
   if (--job->pending == 0)
     message_job_finish (job);
@@ -811,6 +875,14 @@ on_reload_signal (gpointer data)
 
   notify_systemd ("RELOADING=1");
   g_set_object (&service->config, fresh);
+  /* While a processor retires, the current one has no events: they are held.
+   * A second reload then simply replaces it. */
+  if (service->events_in_flight > 0)
+    {
+      service->retiring = g_steal_pointer (&service->processor);
+      service->retiring_events_in_flight = service->events_in_flight;
+      service->events_in_flight = 0;
+    }
   g_clear_object (&service->processor);
   service->processor = imgproc_processor_new (service->config, service->s3, service->dynamodb);
   imgproc_processor_set_xray_emitter (service->processor, service->emitter);
@@ -1091,6 +1163,7 @@ main (int argc, char **argv)
 
   g_clear_object (&service.parser);
   g_clear_object (&service.processor);
+  g_clear_object (&service.retiring);
   g_clear_object (&service.metrics);
   g_clear_object (&service.sqs);
   g_clear_object (&service.s3);

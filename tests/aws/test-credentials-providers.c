@@ -405,6 +405,14 @@ use_fake_imds (Fixture *fixture)
 }
 
 static void
+imds_fixture_set_up (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  fixture_set_up (fixture, data);
+  use_fake_imds (fixture);
+}
+
+static void
 test_imds (Fixture       *fixture,
            gconstpointer  data)
 {
@@ -412,9 +420,7 @@ test_imds (Fixture       *fixture,
   g_autoptr(ImgprocCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
 
-  use_fake_imds (fixture);
   provider = imgproc_imds_credentials_provider_new ();
-
   credentials = load (provider, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (imgproc_credentials_get_access_key_id (credentials), ==, "ASIAIMDSEXAMPLE");
@@ -448,7 +454,6 @@ test_imds_no_role (Fixture       *fixture,
   g_autoptr(ImgprocCredentialsProvider) provider = NULL;
   g_autoptr(GError) error = NULL;
 
-  use_fake_imds (fixture);
   fake_aws_endpoints_set_imds_role (fixture->endpoints, "");
   provider = imgproc_imds_credentials_provider_new ();
   g_assert_null (load (provider, &error));
@@ -464,7 +469,6 @@ test_imds_v1_fallback (Fixture       *fixture,
   g_autoptr(ImgprocCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
 
-  use_fake_imds (fixture);
   fake_aws_endpoints_set_imds_v1_only (fixture->endpoints);
   provider = imgproc_imds_credentials_provider_new ();
   credentials = load (provider, &error);
@@ -485,7 +489,6 @@ test_imds_disabled (Fixture       *fixture,
   g_autoptr(ImgprocCredentialsProvider) provider = NULL;
   g_autoptr(GError) error = NULL;
 
-  use_fake_imds (fixture);
   g_setenv ("AWS_EC2_METADATA_DISABLED", "true", TRUE);
   provider = imgproc_imds_credentials_provider_new ();
   g_assert_null (load (provider, &error));
@@ -708,84 +711,101 @@ fake_provider_add_failure (FakeProvider *self)
   g_queue_push_tail (&self->answers, GINT_TO_POINTER (1));
 }
 
-static void
-test_cache_refreshes_before_expiry (void)
+/* The cache tests: a scripted source and the cache over it. */
+typedef struct
 {
-  g_autoptr(FakeProvider) source = g_object_new (FAKE_TYPE_PROVIDER, NULL);
-  g_autoptr(ImgprocCredentialsProvider) cache = NULL;
+  FakeProvider *source;
+  ImgprocCredentialsProvider *cache;
+} CacheFixture;
+
+static void
+cache_fixture_set_up (CacheFixture  *fixture,
+                      gconstpointer  data)
+{
+  fixture->source = g_object_new (FAKE_TYPE_PROVIDER, NULL);
+  fixture->cache = imgproc_cached_credentials_provider_new (IMGPROC_CREDENTIALS_PROVIDER (fixture->source));
+}
+
+static void
+cache_fixture_tear_down (CacheFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_clear_object (&fixture->cache);
+  g_clear_object (&fixture->source);
+}
+
+static void
+test_cache_refreshes_before_expiry (CacheFixture  *fixture,
+                                    gconstpointer  data)
+{
   g_autoptr(ImgprocCredentials) first = NULL;
   g_autoptr(ImgprocCredentials) second = NULL;
   g_autoptr(ImgprocCredentials) third = NULL;
   g_autoptr(GError) error = NULL;
 
-  cache = imgproc_cached_credentials_provider_new (IMGPROC_CREDENTIALS_PROVIDER (source));
   /* Two hours left: far outside the refresh window, kept. */
-  fake_provider_add (source, "ASIALONG", 2 * 3600);
+  fake_provider_add (fixture->source, "ASIALONG", 2 * 3600);
   /* Three minutes left: inside any refresh window, refreshed at each load. */
-  fake_provider_add (source, "ASIASHORT", 3 * 60);
-  fake_provider_add (source, "ASIANEXT", 2 * 3600);
+  fake_provider_add (fixture->source, "ASIASHORT", 3 * 60);
+  fake_provider_add (fixture->source, "ASIANEXT", 2 * 3600);
 
-  first = load (cache, &error);
+  first = load (fixture->cache, &error);
   g_assert_no_error (error);
-  second = load (cache, &error);
+  second = load (fixture->cache, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (imgproc_credentials_get_access_key_id (second), ==, "ASIALONG");
-  g_assert_cmpuint (source->n_loads, ==, 1);
+  g_assert_cmpuint (fixture->source->n_loads, ==, 1);
 
-  imgproc_cached_credentials_provider_invalidate (IMGPROC_CACHED_CREDENTIALS_PROVIDER (cache));
+  imgproc_cached_credentials_provider_invalidate (IMGPROC_CACHED_CREDENTIALS_PROVIDER (fixture->cache));
   g_clear_pointer (&second, imgproc_credentials_unref);
-  second = load (cache, &error);
+  second = load (fixture->cache, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (imgproc_credentials_get_access_key_id (second), ==, "ASIASHORT");
-  third = load (cache, &error);
+  third = load (fixture->cache, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (imgproc_credentials_get_access_key_id (third), ==, "ASIANEXT");
-  g_assert_cmpuint (source->n_loads, ==, 3);
-  g_assert_cmpstr (imgproc_credentials_provider_get_name (cache), ==, "fake");
+  g_assert_cmpuint (fixture->source->n_loads, ==, 3);
+  g_assert_cmpstr (imgproc_credentials_provider_get_name (fixture->cache), ==, "fake");
 }
 
 static void
-test_cache_keeps_valid_on_failure (void)
+test_cache_keeps_valid_on_failure (CacheFixture  *fixture,
+                                   gconstpointer  data)
 {
-  g_autoptr(FakeProvider) source = g_object_new (FAKE_TYPE_PROVIDER, NULL);
-  g_autoptr(ImgprocCredentialsProvider) cache = NULL;
   g_autoptr(ImgprocCredentials) first = NULL;
   g_autoptr(ImgprocCredentials) second = NULL;
   g_autoptr(GError) error = NULL;
 
-  cache = imgproc_cached_credentials_provider_new (IMGPROC_CREDENTIALS_PROVIDER (source));
-  fake_provider_add (source, "ASIASTILLVALID", 3 * 60);
-  fake_provider_add_failure (source);
+  fake_provider_add (fixture->source, "ASIASTILLVALID", 3 * 60);
+  fake_provider_add_failure (fixture->source);
 
-  first = load (cache, &error);
+  first = load (fixture->cache, &error);
   g_assert_no_error (error);
-  second = load (cache, &error);
+  second = load (fixture->cache, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (imgproc_credentials_get_access_key_id (second), ==, "ASIASTILLVALID");
-  g_assert_cmpuint (source->n_loads, ==, 2);
+  g_assert_cmpuint (fixture->source->n_loads, ==, 2);
 }
 
 static void
-test_cache_expired_is_an_error (void)
+test_cache_expired_is_an_error (CacheFixture  *fixture,
+                                gconstpointer  data)
 {
-  g_autoptr(FakeProvider) source = g_object_new (FAKE_TYPE_PROVIDER, NULL);
-  g_autoptr(ImgprocCredentialsProvider) cache = NULL;
   g_autoptr(ImgprocCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
 
-  cache = imgproc_cached_credentials_provider_new (IMGPROC_CREDENTIALS_PROVIDER (source));
-  fake_provider_add (source, "ASIAEXPIRED", -60);
-  g_assert_null (load (cache, &error));
+  fake_provider_add (fixture->source, "ASIAEXPIRED", -60);
+  g_assert_null (load (fixture->cache, &error));
   g_assert_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_EXPIRED);
   assert_no_secret (error);
   g_clear_error (&error);
 
   /* Credentials about to expire are not kept past a failed refresh. */
-  fake_provider_add (source, "ASIAALMOST", 10);
-  fake_provider_add_failure (source);
-  credentials = load (cache, &error);
+  fake_provider_add (fixture->source, "ASIAALMOST", 10);
+  fake_provider_add_failure (fixture->source);
+  credentials = load (fixture->cache, &error);
   g_assert_no_error (error);
-  g_assert_null (load (cache, &error));
+  g_assert_null (load (fixture->cache, &error));
   g_assert_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_UNAVAILABLE);
 }
 
@@ -813,32 +833,30 @@ concurrent_loaded (GObject      *source,
 }
 
 static void
-test_cache_coalesces (void)
+test_cache_coalesces (CacheFixture  *fixture,
+                      gconstpointer  data)
 {
-  g_autoptr(FakeProvider) source = g_object_new (FAKE_TYPE_PROVIDER, NULL);
-  g_autoptr(ImgprocCredentialsProvider) cache = NULL;
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) imgproc_credentials_unref);
   Concurrent state = { NULL, 0, results };
 
-  cache = imgproc_cached_credentials_provider_new (IMGPROC_CREDENTIALS_PROVIDER (source));
-  fake_provider_add (source, "ASIAONCE", 3600);
-  fake_provider_add (source, "ASIATWICE", 3600);
-  state.cache = cache;
+  fake_provider_add (fixture->source, "ASIAONCE", 3600);
+  fake_provider_add (fixture->source, "ASIATWICE", 3600);
+  state.cache = fixture->cache;
 
   for (guint i = 0; i < 5; i++)
     {
       state.pending++;
-      imgproc_credentials_provider_load_async (cache, NULL, concurrent_loaded, &state);
+      imgproc_credentials_provider_load_async (fixture->cache, NULL, concurrent_loaded, &state);
     }
   while (state.pending > 0)
     g_main_context_iteration (NULL, TRUE);
 
-  g_assert_cmpuint (source->n_loads, ==, 1);
+  g_assert_cmpuint (fixture->source->n_loads, ==, 1);
   g_assert_cmpuint (results->len, ==, 5);
   for (guint i = 0; i < results->len; i++)
     g_assert_cmpstr (imgproc_credentials_get_access_key_id (results->pdata[i]), ==, "ASIAONCE");
   g_assert_cmpuint (imgproc_cached_credentials_provider_get_n_refreshes (
-                      IMGPROC_CACHED_CREDENTIALS_PROVIDER (cache)), ==, 1);
+                      IMGPROC_CACHED_CREDENTIALS_PROVIDER (fixture->cache)), ==, 1);
 }
 
 static guint n_log_messages;
@@ -889,25 +907,32 @@ main (int   argc,
   g_test_add_func ("/credentials/value", test_credentials_value);
 #define ADD(path, func) \
   g_test_add ("/credentials/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD_IMDS(path, func) \
+  g_test_add ("/credentials/" path, Fixture, NULL, imds_fixture_set_up, func, fixture_tear_down)
+#define ADD_CACHE(path, func) \
+  g_test_add ("/credentials/cache/" path, CacheFixture, NULL, cache_fixture_set_up, func, \
+              cache_fixture_tear_down)
   ADD ("environment", test_environment);
   ADD ("profile", test_profile);
   ADD ("web-identity", test_web_identity);
   ADD ("web-identity/explicit-endpoint", test_web_identity_explicit_endpoint);
   ADD ("container", test_container);
   ADD ("container/refuses-remote-http", test_container_refuses_remote_http);
-  ADD ("imds", test_imds);
-  ADD ("imds/no-role", test_imds_no_role);
-  ADD ("imds/disabled", test_imds_disabled);
-  ADD ("imds/v1-fallback", test_imds_v1_fallback);
+  ADD_IMDS ("imds", test_imds);
+  ADD_IMDS ("imds/no-role", test_imds_no_role);
+  ADD_IMDS ("imds/disabled", test_imds_disabled);
+  ADD_IMDS ("imds/v1-fallback", test_imds_v1_fallback);
   ADD ("imds/unreachable", test_imds_unreachable);
   ADD ("chain/order", test_chain_order);
   ADD ("chain/stops-on-error", test_chain_stops_on_error);
   ADD ("chain/none", test_chain_none);
+  ADD_CACHE ("refreshes-before-expiry", test_cache_refreshes_before_expiry);
+  ADD_CACHE ("keeps-valid-on-failure", test_cache_keeps_valid_on_failure);
+  ADD_CACHE ("expired-is-an-error", test_cache_expired_is_an_error);
+  ADD_CACHE ("coalesces", test_cache_coalesces);
 #undef ADD
-  g_test_add_func ("/credentials/cache/refreshes-before-expiry", test_cache_refreshes_before_expiry);
-  g_test_add_func ("/credentials/cache/keeps-valid-on-failure", test_cache_keeps_valid_on_failure);
-  g_test_add_func ("/credentials/cache/expired-is-an-error", test_cache_expired_is_an_error);
-  g_test_add_func ("/credentials/cache/coalesces", test_cache_coalesces);
+#undef ADD_IMDS
+#undef ADD_CACHE
   g_test_add_func ("/credentials/no-secrets-logged", test_no_secrets_logged);
 
   return g_test_run ();

@@ -109,22 +109,36 @@ check("Enqueued 15 messages" in run.stderr, "the summary counts 15 messages: %r"
 got = event_keys(drain(), "first run")
 check(sorted(got) == sorted(keys), "every key under the prefix enqueued once, none outside: %r" % got)
 check(read_state().get("last_key") == ordered[-1], "the state file holds the last key")
+check(read_state().get("enqueued") == 15, "the state file counts the messages enqueued: %r" % read_state())
 
 run = backfill("--prefix", "uploads/", "--state", state)
-check(run.returncode == 0 and "Enqueued 0 messages (0 objects listed" in run.stderr,
-      "a finished backfill resumes to nothing, listing nothing: %r" % run.stderr)
+check(run.returncode == 0 and
+      "Enqueued 0 messages (0 objects listed, 15 already done in an earlier run)" in run.stderr,
+      "a finished backfill resumes to nothing, listing nothing, and says what was done: %r" % run.stderr)
 check(drain() == [], "nothing enqueued again")
 
 # An interrupted run: the state file says the first five keys were done.
 with open(state, "w", encoding="utf-8") as f:
-    json.dump({"bucket": bucket, "prefix": "uploads/", "last_key": ordered[4]}, f)
+    json.dump({"bucket": bucket, "prefix": "uploads/", "last_key": ordered[4], "enqueued": 5}, f)
 run = backfill("--prefix", "uploads/", "--state", state)
 check(run.returncode == 0, "resume exits 0")
 check("Resuming after" in run.stderr, "resume says where it starts")
-check("Enqueued 10 messages (10 objects listed, 0 already done" in run.stderr,
-      "resume lists only the keys after the saved one (ListObjectsV2 start-after): %r" % run.stderr)
+check("Enqueued 10 messages (10 objects listed, 5 already done in an earlier run)" in run.stderr,
+      "resume lists only the keys after the saved one (ListObjectsV2 start-after), and counts the "
+      "earlier ones: %r" % run.stderr)
 got = event_keys(drain(), "resumed run")
 check(sorted(got, key=lambda k: k.encode()) == ordered[5:], "resume enqueues only the remaining keys: %r" % got)
+check(read_state().get("enqueued") == 15, "the state file counts the earlier runs too: %r" % read_state())
+
+# A state file written before the count was kept: what earlier runs did is
+# not known, and the summary does not claim it.
+with open(state, "w", encoding="utf-8") as f:
+    json.dump({"bucket": bucket, "prefix": "uploads/", "last_key": ordered[4]}, f)
+run = backfill("--prefix", "uploads/", "--state", state)
+check(run.returncode == 0 and "Enqueued 10 messages (10 objects listed)\n" in run.stderr and
+      "already done" not in run.stderr,
+      "a state file without a count resumes without a claim about earlier runs: %r" % run.stderr)
+check(len(drain()) == 10, "it enqueues the remaining keys")
 
 run = backfill("--prefix", "uploads/", "--state", state, "--restart")
 check(run.returncode == 0 and len(drain()) == len(keys), "--restart enqueues every key again")

@@ -38,6 +38,10 @@ EXTRA_DIST += \
 TESTS += tests/runtime/test-lambda-service.sh
 EXTRA_DIST += tests/runtime/test-lambda-service.sh
 
+# What the service drivers below share: the stack's clients, events, the
+# front's controls, stopping a daemon, TAP.
+EXTRA_DIST += tests/runtime/service_driver.py
+
 # imgproc-service --once end to end on the local AWS stack (tests/aws/aws-stack).
 TESTS += tests/runtime/test-service-e2e.sh
 EXTRA_DIST += \
@@ -57,6 +61,13 @@ TESTS += tests/runtime/test-service-visibility.sh
 EXTRA_DIST += \
 	tests/runtime/service-visibility-driver.py \
 	tests/runtime/test-service-visibility.sh
+
+# A reload keeps the daemon's limits: work started before SIGHUP and work
+# received after it never hold more images at once than one processor may.
+TESTS += tests/runtime/test-service-reload.sh
+EXTRA_DIST += \
+	tests/runtime/service-reload-driver.py \
+	tests/runtime/test-service-reload.sh
 
 # imgproc-service's exit status: 78 for configuration errors, 2 for usage.
 TESTS += tests/runtime/test-service-exit-status.sh

@@ -7,25 +7,17 @@ Run by test-service-e2e.sh inside `aws-stack run`; prints TAP."""
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 import urllib.parse
+import urllib.request
 
-import botocore.config
-import botocore.session
+from service_driver import (bucket, check, env, event, finish, images, record, s3, service, sqs,
+                            stop_daemon, table, write_config)
 
-env = os.environ
-bucket = env["IMGPROC_TEST_BUCKET"]
 queue = env["IMGPROC_TEST_QUEUE_URL"]
-table = env["IMGPROC_TEST_TABLE"]
-images = os.path.join(env.get("IMGPROC_TESTDATA", "../shared/testdata"), "images")
-service = os.path.join(env.get("IMGPROC_BUILDDIR", "."), "service", "imgproc-service")
-
-session = botocore.session.get_session()
-path_style = botocore.config.Config(s3={"addressing_style": "path"})
-s3 = session.create_client("s3", endpoint_url=env["AWS_ENDPOINT_URL_S3"], config=path_style)
-sqs = session.create_client("sqs", endpoint_url=env["AWS_ENDPOINT_URL_SQS"])
-ddb = session.create_client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"])
 
 photos = {
     "uploads/red flower+1.png": "flower-2268x1512.png",
@@ -33,22 +25,6 @@ photos = {
 }
 corrupt = "uploads/broken.jpg"
 rendition = "processed/800/already.jpg"
-
-checks = []
-
-
-def check(ok, what):
-    checks.append((bool(ok), what))
-
-
-def event(key, size, sequencer):
-    encoded = urllib.parse.quote_plus(key, safe="/")
-    return json.dumps({"Records": [{
-        "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-        "eventTime": "2026-11-26T12:00:00.000Z",
-        "s3": {"bucket": {"name": bucket},
-               "object": {"key": encoded, "size": size, "sequencer": sequencer}}}]})
-
 
 for key, name in photos.items():
     with open(os.path.join(images, name), "rb") as f:
@@ -62,9 +38,7 @@ sqs.send_message(QueueUrl=queue, MessageBody=event(rendition, 1, "0057"))
 sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(
     {"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": bucket}))
 
-config_path = os.path.join(env["IMGPROC_AWS_STACK_DIR"], "imgproc.conf")
-with open(config_path, "w") as f:
-    f.write("[imgproc]\n")
+config_path = write_config("imgproc.conf")
 run = subprocess.run(
     [service, "--mode=daemon", "--once", "--widths=800,320", "--format=jpeg",
      "--queue-url=" + queue, "--table=" + table, "--visibility-timeout=30",
@@ -85,13 +59,13 @@ for key in photos:
                   "%s links back to its source" % target)
         except Exception as e:  # noqa: BLE001 - any failure is a failed check
             check(False, "%s exists (%s)" % (target, e))
-    item = ddb.get_item(TableName=table, Key={"source_key": {"S": key}}).get("Item")
+    item = record(key)
     check(item is not None and item["status"]["S"] == "processed", "%s recorded as processed" % key)
     check(item is not None and len(item["renditions"]["L"]) == 2, "%s has two renditions recorded" % key)
 
-item = ddb.get_item(TableName=table, Key={"source_key": {"S": corrupt}}).get("Item")
+item = record(corrupt)
 check(item is not None and item["status"]["S"] == "failed", "the corrupt image is recorded as failed")
-check(ddb.get_item(TableName=table, Key={"source_key": {"S": rendition}}).get("Item") is None,
+check(record(rendition) is None,
       "a key under the destination prefix is skipped, not recorded")
 check(s3.list_objects_v2(Bucket=bucket, Prefix="processed/800/processed/").get("KeyCount", 0) == 0,
       "no rendition of a rendition")
@@ -106,11 +80,6 @@ check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages")
 
 # The long-running daemon: /healthz and /metrics on loopback, and a clean
 # exit on SIGTERM.
-import signal
-import socket
-import time
-import urllib.request
-
 probe = socket.socket()
 probe.bind(("127.0.0.1", 0))
 port = probe.getsockname()[1]
@@ -129,14 +98,6 @@ for _ in range(100):
         time.sleep(0.1)
 check(health == "ok\n", "/healthz answers ok")
 check(metrics is not None and "\nimgproc_images_processed_total 0\n" in metrics, "/metrics is Prometheus text")
-daemon.send_signal(signal.SIGTERM)
-try:
-    status = daemon.wait(timeout=60)
-except subprocess.TimeoutExpired:
-    daemon.kill()
-    status = None
-check(status == 0, "SIGTERM stops the daemon with status 0 (%s)" % status)
+stop_daemon(daemon, "health")
 
-print("1..%d" % len(checks))
-for number, (ok, what) in enumerate(checks, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, what))
+finish()

@@ -10,49 +10,18 @@ test-service-redelivery.sh inside `aws-stack run`; prints TAP."""
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 import uuid
 
-import botocore.config
-import botocore.session
+from service_driver import (bucket, check, env, event, finish, front_delay, front_held, images, record,
+                            s3, service, sqs, stop_daemon, table, wait_for, write_config)
 
-env = os.environ
-bucket = env["IMGPROC_TEST_BUCKET"]
-table = env["IMGPROC_TEST_TABLE"]
 dlq = env["IMGPROC_TEST_DLQ_URL"]
 dlq_arn = env["IMGPROC_TEST_DLQ_ARN"]
-images = os.path.join(env.get("IMGPROC_TESTDATA", "../shared/testdata"), "images")
-service = os.path.join(env.get("IMGPROC_BUILDDIR", "."), "service", "imgproc-service")
-config_path = os.path.join(env["IMGPROC_AWS_STACK_DIR"], "imgproc-redelivery.conf")
-
-session = botocore.session.get_session()
-path_style = botocore.config.Config(s3={"addressing_style": "path"})
-s3 = session.create_client("s3", endpoint_url=env["AWS_ENDPOINT_URL_S3"], config=path_style)
-sqs = session.create_client("sqs", endpoint_url=env["AWS_ENDPOINT_URL_SQS"])
-ddb = session.create_client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"])
-
-with open(config_path, "w") as f:
-    f.write("[imgproc]\n")
-
-checks = []
-
-
-def check(ok, what):
-    checks.append((bool(ok), what))
-
-
-def event(key, size, sequencer, event_time="2026-11-26T12:00:00.000Z"):
-    encoded = urllib.parse.quote_plus(key, safe="/")
-    return json.dumps({"Records": [{
-        "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-        "eventTime": event_time,
-        "s3": {"bucket": {"name": bucket},
-               "object": {"key": encoded, "size": size, "sequencer": sequencer}}}]})
+config_path = write_config("imgproc-redelivery.conf")
 
 
 def new_queue(attributes):
@@ -66,55 +35,6 @@ def start_daemon(queue, *flags):
          "--widths=320", "--format=jpeg", "--log-format=json"] + list(flags),
         env=dict(env, IMGPROC_CONFIG=config_path),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-
-def stop_daemon(daemon, what, idle=False):
-    """SIGTERM lets a receive on its way finish, up to the long poll's 20 s;
-    on an idle queue a second SIGTERM, once the first was surely handled,
-    abandons it, as there is nothing it could bring."""
-    daemon.send_signal(signal.SIGTERM)
-    try:
-        if idle:
-            try:
-                daemon.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                daemon.send_signal(signal.SIGTERM)
-        _, err = daemon.communicate(timeout=60)
-        status = daemon.returncode
-    except subprocess.TimeoutExpired:
-        daemon.kill()
-        _, err = daemon.communicate()
-        status = None
-    sys.stderr.write(err)
-    daemon.stderr_text = err
-    check(status == 0, "%s: SIGTERM stops the daemon with status 0 (%s)" % (what, status))
-    check("assertion" not in err and "CRITICAL" not in err, "%s: no failed assertion logged" % what)
-
-
-def front_delay(rule, seconds):
-    request = urllib.request.Request(env["IMGPROC_TEST_FRONT"] + "/__front/delay", method="POST",
-                                     data=json.dumps(dict(rule, seconds=seconds)).encode())
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status == 200
-
-
-def front_held():
-    with urllib.request.urlopen(env["IMGPROC_TEST_FRONT"] + "/__front/delay", timeout=10) as response:
-        return json.load(response)["held"]
-
-
-def record(key):
-    return ddb.get_item(TableName=table, Key={"source_key": {"S": key}}, ConsistentRead=True).get("Item")
-
-
-def wait_for(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    return None
 
 
 # A corrupt image: a permanent failure, never acknowledged, so SQS hands it
@@ -215,11 +135,11 @@ wait_for(lambda: sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["Appro
          ["Attributes"]["ApproximateNumberOfMessagesNotVisible"] != "0", 60)
 check(front_delay(slow_receive, 5), "the front holds the daemon's receives")
 wait_for(lambda: any(record(key) is not None for key in keys), 120)
-stop_daemon(daemon, "SIGTERM mid-work")
+err = stop_daemon(daemon, "SIGTERM mid-work")
 front_delay(slow_receive, 0)
 # A receive the daemon gave up on still reaches SQS after its hold.
 check(wait_for(lambda: front_held() == 0, 30), "every held receive reached SQS")
-for count in re.findall(r"releasing (\d+) messages received meanwhile", daemon.stderr_text):
+for count in re.findall(r"releasing (\d+) messages received meanwhile", err):
     print("# %s messages arrived after SIGTERM and were released unstarted" % count)
 
 
@@ -287,6 +207,4 @@ check(not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages")
       ["Attributes"]["ApproximateNumberOfMessages"] == "0",
       "the queue ends empty")
 
-print("1..%d" % len(checks))
-for number, (ok, what) in enumerate(checks, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, what))
+finish()

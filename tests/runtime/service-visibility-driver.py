@@ -7,33 +7,14 @@ Run by test-service-visibility.sh inside `aws-stack run`; prints TAP."""
 
 import json
 import os
-import signal
 import subprocess
-import sys
 import time
-import urllib.parse
-import urllib.request
 import uuid
 
-import botocore.config
-import botocore.session
+from service_driver import (bucket, check, env, event, finish, front_delay, images, record, s3, service, sqs,
+                            stop_daemon, table, write_config)
 
-env = os.environ
-bucket = env["IMGPROC_TEST_BUCKET"]
-table = env["IMGPROC_TEST_TABLE"]
-front = env["IMGPROC_TEST_FRONT"]
-images = os.path.join(env.get("IMGPROC_TESTDATA", "../shared/testdata"), "images")
-service = os.path.join(env.get("IMGPROC_BUILDDIR", "."), "service", "imgproc-service")
-config_path = os.path.join(env["IMGPROC_AWS_STACK_DIR"], "imgproc-visibility.conf")
-
-session = botocore.session.get_session()
-path_style = botocore.config.Config(s3={"addressing_style": "path"})
-s3 = session.create_client("s3", endpoint_url=env["AWS_ENDPOINT_URL_S3"], config=path_style)
-sqs = session.create_client("sqs", endpoint_url=env["AWS_ENDPOINT_URL_SQS"])
-ddb = session.create_client("dynamodb", endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"])
-
-with open(config_path, "w") as f:
-    f.write("[imgproc]\n")
+config_path = write_config("imgproc-visibility.conf")
 
 # The smallest visibility timeout the service accepts; the GET is held for
 # several of them, so that without extensions SQS would hand the message out
@@ -41,39 +22,15 @@ with open(config_path, "w") as f:
 VISIBILITY = 2
 HOLD = 4 * VISIBILITY
 
-checks = []
-
-
-def check(ok, what):
-    checks.append((bool(ok), what))
-
-
-def front_delay(path_contains, seconds):
-    request = urllib.request.Request(
-        front + "/__front/delay", method="POST",
-        data=json.dumps({"service": "s3", "method": "GET", "path_contains": path_contains,
-                         "seconds": seconds}).encode())
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status
-
-
-def record(key):
-    return ddb.get_item(TableName=table, Key={"source_key": {"S": key}}, ConsistentRead=True).get("Item")
-
-
 key = "uploads/slow/meadow-%s.jpg" % uuid.uuid4().hex[:8]
 with open(os.path.join(images, "greenmeadow-1280x1024-progressive.jpg"), "rb") as f:
     meadow = f.read()
 s3.put_object(Bucket=bucket, Key=key, Body=meadow)
 queue = sqs.create_queue(QueueName="visibility-" + uuid.uuid4().hex[:12],
                          Attributes={"VisibilityTimeout": str(VISIBILITY)})["QueueUrl"]
-message_id = sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"Records": [{
-    "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-    "eventTime": "2026-11-26T12:00:00.000Z",
-    "s3": {"bucket": {"name": bucket},
-           "object": {"key": urllib.parse.quote_plus(key, safe="/"), "size": len(meadow),
-                      "sequencer": "00E1"}}}]}))["MessageId"]
-check(front_delay(key, HOLD) == 200, "the front holds GETs of the source for %d s" % HOLD)
+message_id = sqs.send_message(QueueUrl=queue, MessageBody=event(key, len(meadow), "00E1"))["MessageId"]
+held_get = {"service": "s3", "method": "GET", "path_contains": key}
+check(front_delay(held_get, HOLD), "the front holds GETs of the source for %d s" % HOLD)
 
 daemon = subprocess.Popen(
     [service, "--mode=daemon", "--queue-url=" + queue, "--table=" + table, "--widths=320",
@@ -99,25 +56,10 @@ while time.monotonic() < deadline and (record(key) or {}).get("status", {}).get(
     for message in sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1, MaxNumberOfMessages=10,
                                        AttributeNames=["ApproximateReceiveCount"]).get("Messages", []):
         rival.append(message)
-front_delay(key, 0)
+front_delay(held_get, 0)
 # The delete goes out in a batch after at most 200 ms, or at the latest
-# before the daemon exits. The queue is idle now: a second SIGTERM, once the
-# first was surely handled, spares the wait for the long poll on its way.
-daemon.send_signal(signal.SIGTERM)
-try:
-    try:
-        daemon.wait(timeout=2)
-    except subprocess.TimeoutExpired:
-        daemon.send_signal(signal.SIGTERM)
-    _, err = daemon.communicate(timeout=60)
-    status = daemon.returncode
-except subprocess.TimeoutExpired:
-    daemon.kill()
-    _, err = daemon.communicate()
-    status = None
-sys.stderr.write(err)
-check(status == 0, "SIGTERM stops the daemon with status 0 (%s)" % status)
-check("CRITICAL" not in err and "assertion" not in err, "no failed assertion logged")
+# before the daemon exits. The queue is idle now.
+err = stop_daemon(daemon, "visibility", idle=True)
 
 item = record(key)
 check(item is not None and item["status"]["S"] == "processed", "the message was processed (%s)" %
@@ -146,6 +88,4 @@ check(attributes["ApproximateNumberOfMessages"] == "0" and
       attributes["ApproximateNumberOfMessagesNotVisible"] == "0",
       "the message was deleted (%s)" % attributes)
 
-print("1..%d" % len(checks))
-for number, (ok, what) in enumerate(checks, 1):
-    print("%s %d - %s" % ("ok" if ok else "not ok", number, what))
+finish()

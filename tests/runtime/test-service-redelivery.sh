@@ -10,4 +10,4 @@ if ! command -v "${NODE:-node}" >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/imgproc-service-redelivery.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-AWS_STACK_QUIET=1 "$here/../aws/aws-stack" run "$tmp/stack" -- /usr/bin/python3 "$here/service-redelivery-driver.py"
+AWS_STACK_QUIET=1 "$here/../aws/aws-stack" run "$tmp/stack" -- /usr/bin/python3 -B "$here/service-redelivery-driver.py"
