@@ -21,6 +21,7 @@
 #define SKEW_THRESHOLD (4 * G_TIME_SPAN_MINUTE)
 #define READ_CHUNK 65536
 #define PRESIZE_MAX (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+#define MAX_CONNECTIONS 32
 
 struct _ImgprocAwsClient
 {
@@ -97,9 +98,13 @@ imgproc_aws_client_new (ImgprocAwsConfig           *config,
     }
 
   /* SoupContentDecoder would add Accept-Encoding and decompress, and
-   * DynamoDB's x-amz-crc32 is computed over the bytes as sent. */
+   * DynamoDB's x-amz-crc32 is computed over the bytes as sent. libsoup's
+   * default of 2 connections per host would queue a service's concurrent
+   * GetObjects and PutObjects behind each other; the SDKs pool 10 to 50. */
   self->session = soup_session_new_with_options ("user-agent", user_agent,
                                                  "timeout", 0,
+                                                 "max-conns", MAX_CONNECTIONS,
+                                                 "max-conns-per-host", MAX_CONNECTIONS,
                                                  NULL);
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
   self->ca_file = g_strdup (ca_file);
