@@ -21,10 +21,11 @@
 #define ROWS_PER_READ 16
 
 /* Below this, libjpeg's plain arrays come back warm from malloc's heap and
- * decode about a quarter faster than packed ones; above it, they are mapped
- * and faulted in afresh for each photo, and the packed store is both
- * smaller and faster (bench/RESULTS.md). */
-#define PACK_COEFFICIENTS_ABOVE (16 << 20)
+ * decode faster than packed ones, at little cost in memory. Above it, a
+ * plain decode would hold the decode-memory budget long enough to stall
+ * the images queued behind it, and the packed store is five to fifteen
+ * times smaller (and faster when the arrays would be faulted in afresh). */
+#define PACK_COEFFICIENTS_ABOVE (8 << 20)
 #define MAX_MARKER_PAYLOAD 65533
 
 typedef struct
