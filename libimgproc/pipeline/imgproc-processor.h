@@ -33,6 +33,11 @@ void imgproc_processor_set_xray_emitter (ImgprocProcessor   *self,
                                          ImgprocXrayEmitter *emitter);
 
 IMGPROC_AVAILABLE_IN_ALL
+void imgproc_processor_begin_batch (ImgprocProcessor *self);
+IMGPROC_AVAILABLE_IN_ALL
+void imgproc_processor_end_batch (ImgprocProcessor *self);
+
+IMGPROC_AVAILABLE_IN_ALL
 void imgproc_processor_process_async (ImgprocProcessor         *self,
                                       ImgprocObjectEvent       *event,
                                       guint                     attempts,

@@ -14,6 +14,7 @@ typedef struct {
   GPtrArray *puts;
   GPtrArray *items;
   guint gets;
+  GPtrArray *get_paths;
   guint dynamodb_status;
   ImgprocProcessor *processor;
   ImgprocServiceConfig *config;
@@ -121,6 +122,7 @@ handle (SoupServer        *server,
       GBytes *object = g_hash_table_lookup (fixture->objects, path);
 
       fixture->gets++;
+      g_ptr_array_add (fixture->get_paths, g_strdup (path));
       if (object == NULL)
         {
           static const char reply[] =
@@ -178,6 +180,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->items = g_ptr_array_new_with_free_func (g_free);
   fixture->deletes = g_ptr_array_new_with_free_func (g_free);
   fixture->held_gets = g_ptr_array_new_with_free_func (g_object_unref);
+  fixture->get_paths = g_ptr_array_new_with_free_func (g_free);
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, handle, fixture, NULL);
   g_assert_true (soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
@@ -225,6 +228,7 @@ fixture_tear_down (Fixture       *fixture,
   g_ptr_array_unref (fixture->deletes);
   release_held_gets (fixture);
   g_ptr_array_unref (fixture->held_gets);
+  g_ptr_array_unref (fixture->get_paths);
   g_clear_pointer (&fixture->trace, imgproc_trace_header_unref);
   soup_server_disconnect (fixture->server);
   g_clear_object (&fixture->server);
@@ -614,6 +618,101 @@ test_admission (Fixture       *fixture,
   g_assert_cmpuint (fixture->most_gets_held, ==, 4);
 }
 
+static void
+process_named (Fixture          *fixture,
+               ImgprocProcessor *processor,
+               GBytes           *image,
+               const char       *name,
+               gint64            declared_size,
+               GPtrArray        *results)
+{
+  g_autofree char *key = g_strdup_printf ("uploads/%s.png", name);
+  g_autofree char *path = g_strdup_printf ("/media/%s", key);
+  g_autoptr(ImgprocObjectEvent) event = created_event (key, declared_size, "01");
+
+  add_object (fixture, path, image);
+  imgproc_processor_process_async (processor, event, 1, NULL, NULL, done_count, results);
+}
+
+/* The events of a batch reach their GetObject largest first, by the size
+ * their event declares, and those without a size last in their order; a
+ * batch goes after the events that were waiting before it. */
+static void
+test_batch_order (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const char *const expected[] = {
+    "first", "waiting", "size-9000", "size-5000", "size-1200a", "size-1200b", "size-300", "unsized-a",
+    "unsized-b",
+  };
+  g_autoptr(GBytes) image = load_image ("tulips-alpha-500x500.png");
+  g_autoptr(ImgprocProcessor) processor = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) imgproc_record_result_unref);
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no tulips-alpha-500x500.png");
+      return;
+    }
+  processor = g_object_new (IMGPROC_TYPE_PROCESSOR, "config", fixture->config, "s3-client", fixture->s3,
+                            "dynamodb-client", fixture->dynamodb, "max-images-in-flight", 1, NULL);
+
+  /* The first takes the only turn at once; the second, though small, waits
+   * ahead of the batch that comes after it. */
+  process_named (fixture, processor, image, "first", 10, results);
+  process_named (fixture, processor, image, "waiting", 10, results);
+  imgproc_processor_begin_batch (processor);
+  process_named (fixture, processor, image, "size-300", 300, results);
+  process_named (fixture, processor, image, "unsized-a", -1, results);
+  process_named (fixture, processor, image, "size-1200a", 1200, results);
+  process_named (fixture, processor, image, "size-9000", 9000, results);
+  process_named (fixture, processor, image, "unsized-b", -1, results);
+  process_named (fixture, processor, image, "size-1200b", 1200, results);
+  process_named (fixture, processor, image, "size-5000", 5000, results);
+  imgproc_processor_end_batch (processor);
+  while (results->len < G_N_ELEMENTS (expected))
+    g_main_context_iteration (NULL, TRUE);
+
+  for (guint i = 0; i < results->len; i++)
+    g_assert_cmpint (imgproc_record_result_get_outcome (results->pdata[i]), ==, IMGPROC_OUTCOME_SUCCESS);
+  g_assert_cmpuint (fixture->get_paths->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/media/uploads/%s.png", expected[i]);
+
+      g_assert_cmpstr (g_ptr_array_index (fixture->get_paths, i), ==, path);
+    }
+}
+
+/* The end of a batch starts as many of its events as there is room for,
+ * not only one. */
+static void
+test_batch_room (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) image = load_image ("tulips-alpha-500x500.png");
+  g_autoptr(ImgprocProcessor) processor = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) imgproc_record_result_unref);
+
+  if (image == NULL)
+    {
+      g_test_skip ("IMGPROC_TESTDATA has no tulips-alpha-500x500.png");
+      return;
+    }
+  processor = g_object_new (IMGPROC_TYPE_PROCESSOR, "config", fixture->config, "s3-client", fixture->s3,
+                            "dynamodb-client", fixture->dynamodb, "max-images-in-flight", 3, NULL);
+  fixture->hold_gets = 2;
+  imgproc_processor_begin_batch (processor);
+  process_named (fixture, processor, image, "small", 100, results);
+  process_named (fixture, processor, image, "large", 100000, results);
+  imgproc_processor_end_batch (processor);
+  while (results->len < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (fixture->most_gets_held, ==, 2);
+  g_assert_cmpuint (fixture->get_paths->len, ==, 2);
+}
+
 /* A cancelled event is a transient failure with a result of its own, and
  * leaves no record: it will be retried. */
 static void
@@ -662,6 +761,8 @@ main (int argc, char **argv)
   ADD ("/processor/removal", test_removal);
   ADD ("/processor/tracing", test_tracing);
   ADD ("/processor/admission", test_admission);
+  ADD ("/processor/batch-order", test_batch_order);
+  ADD ("/processor/batch-room", test_batch_room);
   ADD ("/processor/cancelled", test_cancelled);
 #undef ADD
 
