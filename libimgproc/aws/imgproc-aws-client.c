@@ -9,6 +9,7 @@
 #include "imgproc-private.h"
 #include "imgproc-aws-client-private.h"
 #include "imgproc-aws-error-private.h"
+#include "imgproc-aws-proxy-private.h"
 #include "imgproc-signer-private.h"
 
 #include <string.h>
@@ -105,6 +106,7 @@ imgproc_aws_client_new (ImgprocAwsConfig           *config,
                                                  "timeout", 0,
                                                  "max-conns", MAX_CONNECTIONS,
                                                  "max-conns-per-host", MAX_CONNECTIONS,
+                                                 "proxy-resolver", imgproc_aws_proxy_resolver_get_default (),
                                                  NULL);
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
   self->ca_file = g_strdup (ca_file);
@@ -254,6 +256,12 @@ const char *
 imgproc_aws_client_get_region (ImgprocAwsClient *self)
 {
   return self->region;
+}
+
+SoupSession *
+imgproc_aws_client_get_session (ImgprocAwsClient *self)
+{
+  return self->session;
 }
 
 GUri *

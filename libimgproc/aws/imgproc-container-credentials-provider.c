@@ -250,8 +250,12 @@ load_async (ImgprocCredentialsProvider *provider,
       imgproc_secure_free_string (authorization);
     }
 
+  /* Never through a proxy, as botocore's ContainerMetadataFetcher, whose
+   * session has no proxies: the endpoint is link-local (169.254.170.2,
+   * 169.254.170.23 on EKS) or loopback, and the answer is credentials. */
   session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS,
                                            "idle-timeout", TIMEOUT_SECONDS,
+                                           "proxy-resolver", NULL,
                                            NULL);
   soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, cancellable,
                                     response_cb, g_steal_pointer (&task));

@@ -289,8 +289,15 @@ imgproc_imds_client_get_async (ImgprocImdsClient   *self,
   g_task_set_source_tag (task, imgproc_imds_client_get_async);
   /* A session per request: the caller's main context may change between
    * loads, and a SoupSession is bound to the context it first ran in. */
+  /* Never through a proxy: the service is link-local (169.254.169.254,
+   * fd00:ec2::254), which a proxy cannot reach for this instance, and the
+   * answers are its credentials. botocore 1.29 (the AWS CLI's) does apply
+   * HTTP_PROXY here unless NO_PROXY names the address, which AWS's guides
+   * tell proxy users to set; its container-credentials fetcher, like ours,
+   * never uses a proxy. */
   data->session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS,
                                                  "idle-timeout", TIMEOUT_SECONDS,
+                                                 "proxy-resolver", NULL,
                                                  NULL);
   soup_session_remove_feature_by_type (data->session, SOUP_TYPE_CONTENT_DECODER);
   data->path = g_strdup (path);

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "imgproc-aws-config-private.h"
+#include "imgproc-aws-proxy-private.h"
 #include "imgproc-aws-shared-files-private.h"
 #include "imgproc-credentials-private.h"
 #include "imgproc-signer-private.h"
@@ -413,7 +414,9 @@ load_async (ImgprocCredentialsProvider *provider,
   soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded; charset=utf-8",
                                             body);
 
-  session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS, NULL);
+  session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS,
+                                           "proxy-resolver", imgproc_aws_proxy_resolver_get_default (),
+                                           NULL);
   soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, cancellable,
                                     response_cb, g_steal_pointer (&task));
 }

@@ -16,6 +16,8 @@ imgproc_public_headers += \
 imgproc_sources += \
 	libimgproc/aws/imgproc-aws-config-private.h \
 	libimgproc/aws/imgproc-aws-config.c \
+	libimgproc/aws/imgproc-aws-proxy-private.h \
+	libimgproc/aws/imgproc-aws-proxy.c \
 	libimgproc/aws/imgproc-aws-shared-files-private.h \
 	libimgproc/aws/imgproc-aws-shared-files.c \
 	libimgproc/aws/imgproc-credentials-private.h \
