@@ -332,10 +332,11 @@ imgproc_resizer_class_init (ImgprocResizerClass *klass)
    * [method@Imgproc.Resizer.process_async] may hold at once, or 0 for no
    * budget beyond the one decode per processor.
    *
-   * Each input's need is estimated from its header before it is queued: a
-   * progressive JPEG keeps all its DCT coefficients (about 2 bytes per pixel
-   * per colour component, whatever the output scale), a sequential JPEG
-   * streams, and other formats hold their full decode. Inputs wait, in
+   * Each input's need is estimated from its header and size before it is
+   * queued: a progressive JPEG keeps all its DCT coefficients until the
+   * last scan, whatever the output scale (packed above 8 MiB, to about a
+   * tenth), a sequential JPEG streams, and other formats hold their full
+   * decode. Inputs wait, in
    * order, until their estimate fits; one that needs more than the whole
    * budget runs alone. Synchronous calls are not counted.
    */

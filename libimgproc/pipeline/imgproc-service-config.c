@@ -125,8 +125,8 @@ static const Setting schema[N_SETTINGS] = {
     N_("Larger images are not decoded: they fail permanently.") },
   { "decode-memory", TYPE_INT, "32", 0, 1048576, NULL, { NULL, NULL }, "MIB",
     N_("The memory, in MiB, that the decodes running at once may hold, estimated from each "
-       "image's header (a progressive JPEG needs about 2 bytes per pixel per colour "
-       "component, a sequential JPEG little, other formats 8 bytes per pixel). Images wait "
+       "image's header (a progressive JPEG its packed coefficients, typically a tenth of its "
+       "pixels' bytes, a sequential JPEG little, other formats 8 bytes per pixel). Images wait "
        "their turn until they fit; one that needs more runs alone. 0: one decode per "
        "processor, whatever their size.") },
   { "concurrency", TYPE_INT, "0", 0, 1024, NULL, { NULL, NULL }, "N",
