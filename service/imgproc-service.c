@@ -169,7 +169,8 @@ record_done (GObject      *source,
 
   outcome = imgproc_record_result_get_outcome (record);
   error = imgproc_record_result_get_error (record);
-  duration = g_strdup_printf ("%.1f", imgproc_record_result_get_duration_ms (record));
+  duration = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
+  g_ascii_formatd (duration, G_ASCII_DTOSTR_BUF_SIZE, "%.1f", imgproc_record_result_get_duration_ms (record));
 
   switch (outcome)
     {
@@ -1014,7 +1015,11 @@ setup_i18n (void)
 {
   const char *dir = g_getenv ("IMGPROC_LOCALEDIR");
 
-  setlocale (LC_ALL, "");
+  /* Only the language and the character set: logs, EMF and /metrics are
+   * read by machines, and a decimal comma (LC_NUMERIC) would break them.
+   * Each category is a file to load before the first /next, too. */
+  setlocale (LC_CTYPE, "");
+  setlocale (LC_MESSAGES, "");
   bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
