@@ -400,7 +400,11 @@ ensure_window (PackedArray *array,
 static gboolean
 is_dc_scan (j_common_ptr cinfo)
 {
-  return cinfo->is_decompressor && ((j_decompress_ptr) cinfo)->Se == 0;
+  j_decompress_ptr decompress = (j_decompress_ptr) cinfo;
+
+  /* A sequential scan with Se = 0 is damaged, and libjpeg decodes all 64
+   * coefficients of it anyway. */
+  return cinfo->is_decompressor && decompress->progressive_mode && decompress->Se == 0;
 }
 
 static JBLOCKARRAY
@@ -479,11 +483,13 @@ self_destruct (j_common_ptr cinfo)
 void
 imgproc_coefficient_store_install (j_decompress_ptr cinfo)
 {
-  Store *store = g_new0 (Store, 1);
   struct jpeg_memory_mgr *mem = cinfo->mem;
+  Store *store;
 
   g_return_if_fail (cinfo->client_data == NULL);
   g_return_if_fail (!cinfo->buffered_image);
+
+  store = g_new0 (Store, 1);
 
   store->free_pool = mem->free_pool;
   store->self_destruct = mem->self_destruct;

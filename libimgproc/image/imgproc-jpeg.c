@@ -185,6 +185,10 @@ decode_rows (Decoder              *d,
   cinfo->dct_method = JDCT_ISLOW;
   cinfo->do_fancy_upsampling = TRUE;
   choose_scale (cinfo, min_width, min_height);
+  /* Smoothing only changes files whose coefficients are never refined to
+   * full precision; it is off in both paths so that packing or not never
+   * changes a picture (the store cannot smooth). */
+  cinfo->do_block_smoothing = FALSE;
   if (imgproc_jpeg_coefficient_bytes (data, len) > PACK_COEFFICIENTS_ABOVE)
     imgproc_coefficient_store_install (cinfo);
 
