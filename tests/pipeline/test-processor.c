@@ -573,6 +573,16 @@ done_count (GObject      *source,
   g_ptr_array_add (results, imgproc_processor_process_finish (IMGPROC_PROCESSOR (source), result));
 }
 
+/* A processor of the fixture's clients that lets @in_flight events hold an
+ * image at once. */
+static ImgprocProcessor *
+processor_with_images_in_flight (Fixture *fixture,
+                                 guint    in_flight)
+{
+  return g_object_new (IMGPROC_TYPE_PROCESSOR, "config", fixture->config, "s3-client", fixture->s3,
+                       "dynamodb-client", fixture->dynamodb, "max-images-in-flight", in_flight, NULL);
+}
+
 /* However many events are processed at once, only max-images-in-flight of
  * them download or decode: the others wait before their GetObject. */
 static void
@@ -589,8 +599,7 @@ test_admission (Fixture       *fixture,
       g_test_skip ("IMGPROC_TESTDATA has no tulips-alpha-500x500.png");
       return;
     }
-  processor = g_object_new (IMGPROC_TYPE_PROCESSOR, "config", fixture->config, "s3-client", fixture->s3,
-                            "dynamodb-client", fixture->dynamodb, "max-images-in-flight", 4, NULL);
+  processor = processor_with_images_in_flight (fixture, 4);
   g_object_get (processor, "max-images-in-flight", &in_flight, NULL);
   g_assert_cmpuint (in_flight, ==, 4);
   g_object_get (fixture->processor, "max-images-in-flight", &in_flight, NULL);
@@ -654,8 +663,7 @@ test_batch_order (Fixture       *fixture,
       g_test_skip ("IMGPROC_TESTDATA has no tulips-alpha-500x500.png");
       return;
     }
-  processor = g_object_new (IMGPROC_TYPE_PROCESSOR, "config", fixture->config, "s3-client", fixture->s3,
-                            "dynamodb-client", fixture->dynamodb, "max-images-in-flight", 1, NULL);
+  processor = processor_with_images_in_flight (fixture, 1);
 
   /* The first takes the only turn at once; the second, though small, waits
    * ahead of the batch that comes after it. */
@@ -699,8 +707,7 @@ test_batch_room (Fixture       *fixture,
       g_test_skip ("IMGPROC_TESTDATA has no tulips-alpha-500x500.png");
       return;
     }
-  processor = g_object_new (IMGPROC_TYPE_PROCESSOR, "config", fixture->config, "s3-client", fixture->s3,
-                            "dynamodb-client", fixture->dynamodb, "max-images-in-flight", 3, NULL);
+  processor = processor_with_images_in_flight (fixture, 3);
   fixture->hold_gets = 2;
   imgproc_processor_begin_batch (processor);
   process_named (fixture, processor, image, "small", 100, results);
