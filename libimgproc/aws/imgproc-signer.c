@@ -6,15 +6,15 @@
 #include "imgproc-private.h"
 
 #include <string.h>
-#include <openssl/evp.h>
 
 #include "imgproc-signer-private.h"
 #include "imgproc-signing-request-private.h"
 #include "imgproc-credentials-private.h"
+#include "imgproc-libcrypto-private.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
-#define SHA256_LEN 32
+#define SHA256_LEN IMGPROC_SHA256_LEN
 #define MAX_PRESIGN_EXPIRY (7 * 24 * 3600)
 
 struct _ImgprocSigner
@@ -238,31 +238,6 @@ imgproc_signer_get_flags (ImgprocSigner *self)
   return self->flags;
 }
 
-static gboolean
-sha256 (const void *data,
-        gsize       len,
-        guchar      out[SHA256_LEN])
-{
-  unsigned int out_len = 0;
-
-  return EVP_Digest (data, len, out, &out_len, EVP_sha256 (), NULL) == 1 &&
-         out_len == SHA256_LEN;
-}
-
-static gboolean
-hmac_sha256 (const void *key,
-             gsize       key_len,
-             const void *data,
-             gsize       data_len,
-             guchar      out[SHA256_LEN])
-{
-  size_t out_len = 0;
-
-  return EVP_Q_mac (NULL, "HMAC", NULL, "SHA256", NULL, key, key_len,
-                    data, data_len, out, SHA256_LEN, &out_len) != NULL &&
-         out_len == SHA256_LEN;
-}
-
 static char *
 hex_encode (const guchar *data,
             gsize         len)
@@ -285,7 +260,7 @@ imgproc_aws_sha256_hex (const void *data,
 {
   guchar digest[SHA256_LEN];
 
-  if (!sha256 (data != NULL ? data : "", len, digest))
+  if (!imgproc_libcrypto_sha256 (data != NULL ? data : "", len, digest))
     return NULL;
   return hex_encode (digest, sizeof digest);
 }
@@ -681,7 +656,7 @@ derive_signing_key (ImgprocSigner            *self,
   g_autofree char *prefixed = NULL;
   gboolean ok;
 
-  if (!sha256 (secret, strlen (secret), secret_digest))
+  if (!imgproc_libcrypto_sha256 (secret, strlen (secret), secret_digest))
     return FALSE;
 
   g_mutex_lock (&self->key_lock);
@@ -696,10 +671,11 @@ derive_signing_key (ImgprocSigner            *self,
   g_mutex_unlock (&self->key_lock);
 
   prefixed = g_strconcat ("AWS4", secret, NULL);
-  ok = hmac_sha256 (prefixed, strlen (prefixed), date_stamp, strlen (date_stamp), k_date) &&
-       hmac_sha256 (k_date, SHA256_LEN, self->region, strlen (self->region), k_region) &&
-       hmac_sha256 (k_region, SHA256_LEN, self->service, strlen (self->service), k_service) &&
-       hmac_sha256 (k_service, SHA256_LEN, "aws4_request", strlen ("aws4_request"), key);
+  ok = imgproc_libcrypto_hmac_sha256 (prefixed, strlen (prefixed), date_stamp, strlen (date_stamp),
+                                      k_date) &&
+       imgproc_libcrypto_hmac_sha256 (k_date, SHA256_LEN, self->region, strlen (self->region), k_region) &&
+       imgproc_libcrypto_hmac_sha256 (k_region, SHA256_LEN, self->service, strlen (self->service), k_service) &&
+       imgproc_libcrypto_hmac_sha256 (k_service, SHA256_LEN, "aws4_request", strlen ("aws4_request"), key);
   imgproc_secure_wipe (prefixed, strlen (prefixed));
   imgproc_secure_wipe (k_date, sizeof k_date);
   imgproc_secure_wipe (k_region, sizeof k_region);
@@ -785,7 +761,7 @@ finish_signature (ImgprocSigner             *self,
       !derive_signing_key (self, credentials, st->date_stamp, key) ||
       (string_to_sign = g_strdup_printf (ALGORITHM "\n%s\n%s\n%s", st->amz_date,
                                          st->scope, canonical_hash),
-       !hmac_sha256 (key, SHA256_LEN, string_to_sign, strlen (string_to_sign), signature)))
+       !imgproc_libcrypto_hmac_sha256 (key, SHA256_LEN, string_to_sign, strlen (string_to_sign), signature)))
     {
       imgproc_secure_wipe (key, sizeof key);
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -839,7 +815,7 @@ imgproc_signer_sign (ImgprocSigner          *self,
   g_return_val_if_fail (credentials != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_credentials (credentials, error))
+  if (!check_credentials (credentials, error) || !imgproc_libcrypto_load (error))
     return FALSE;
 
   signing_time_init (self, &st, time);
@@ -935,7 +911,7 @@ imgproc_signer_presign (ImgprocSigner          *self,
                    MAX_PRESIGN_EXPIRY, expires_seconds);
       return NULL;
     }
-  if (!check_credentials (credentials, error))
+  if (!check_credentials (credentials, error) || !imgproc_libcrypto_load (error))
     return NULL;
 
   signing_time_init (self, &st, time);

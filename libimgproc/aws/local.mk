@@ -30,6 +30,8 @@ imgproc_sources += \
 	libimgproc/aws/imgproc-imds-client-private.h \
 	libimgproc/aws/imgproc-imds-client.c \
 	libimgproc/aws/imgproc-imds-credentials-provider.c \
+	libimgproc/aws/imgproc-libcrypto-private.h \
+	libimgproc/aws/imgproc-libcrypto.c \
 	libimgproc/aws/imgproc-chain-credentials-provider.c \
 	libimgproc/aws/imgproc-cached-credentials-provider.c \
 	libimgproc/aws/imgproc-signing-request-private.h \

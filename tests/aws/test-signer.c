@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "imgproc-signer-private.h"
@@ -717,6 +718,53 @@ test_soup_message_dot_segments (void)
                                                  "x-amz-content-sha256"), ==, EMPTY_SHA256);
 }
 
+/* libcrypto is opened at the first signature, so a broken one is found
+ * only then: the signature fails with the loader's reason. The child gets
+ * a damaged libcrypto first in the loader's path, which is read at exec. */
+static void
+test_libcrypto_unloadable (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *fake = NULL;
+  g_autofree char *old_path = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(ImgprocSigner) signer = imgproc_signer_new ("us-east-1", "s3", IMGPROC_SIGNER_FLAGS_S3);
+      g_autoptr(ImgprocSigningRequest) request = NULL;
+      g_autoptr(ImgprocCredentials) credentials = example_credentials (NULL);
+
+      request = imgproc_signing_request_new ("GET", "examplebucket.s3.amazonaws.com", "/test.txt", NULL);
+      g_assert_false (imgproc_signer_sign (signer, request, credentials, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+      g_assert_null (imgproc_signing_request_get_header (request, "Authorization"));
+      g_print ("%s\n", error->message);
+      return;
+    }
+
+  dir = g_dir_make_tmp ("test-signer-XXXXXX", &error);
+  g_assert_no_error (error);
+  fake = g_build_filename (dir, "libcrypto.so.3", NULL);
+  g_assert_true (g_file_set_contents (fake, "not a library", -1, &error));
+  g_assert_no_error (error);
+  old_path = g_strdup (g_getenv ("LD_LIBRARY_PATH"));
+  path = old_path != NULL ? g_strconcat (dir, ":", old_path, NULL) : g_strdup (dir);
+  g_setenv ("LD_LIBRARY_PATH", path, TRUE);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+
+  if (old_path != NULL)
+    g_setenv ("LD_LIBRARY_PATH", old_path, TRUE);
+  else
+    g_unsetenv ("LD_LIBRARY_PATH");
+  g_unlink (fake);
+  g_rmdir (dir);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*libcrypto.so.3 could not be loaded*libcrypto.so.3*");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -729,6 +777,7 @@ main (int   argc,
   g_assert_cmpuint (n_cases, >=, 38);
 
   g_test_add_func ("/signer/s3/get-example", test_s3_get_example);
+  g_test_add_func ("/signer/libcrypto-unloadable", test_libcrypto_unloadable);
   g_test_add_func ("/signer/s3/put-example", test_s3_payload_hash);
   g_test_add_func ("/signer/s3/presign-example", test_s3_presign);
   g_test_add_func ("/signer/s3/key-encoding", test_s3_key_encoding);
