@@ -8,7 +8,7 @@ data/imgproc.service: data/imgproc.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && \
 		sed -e 's|@bindir[@]|$(bindir)|g' $(srcdir)/data/imgproc.service.in > $@.tmp && mv $@.tmp $@
 CLEANFILES += data/imgproc.service
-EXTRA_DIST += data/imgproc.service.in data/bootstrap
+EXTRA_DIST += data/imgproc.service.in
 
 # The man pages carry the version; imgproc.conf(5) also lists the settings of the
 # documented default configuration.
