@@ -1,5 +1,6 @@
 /* Loopback stand-ins for IMDSv2, the container credentials endpoint and STS
- * AssumeRoleWithWebIdentity, on a SoupServer in its own thread. */
+ * (AssumeRoleWithWebIdentity, GetCallerIdentity), on a SoupServer in its own
+ * thread. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct _FakeAwsEndpoints
   guint imds_token_puts;
   guint imds_unauthorized;
   guint requests;
+  GPtrArray *request_log;
 
   char *container_authorization;
 
@@ -139,6 +141,13 @@ handle_container (FakeAwsEndpoints  *self,
   reply (message, SOUP_STATUS_OK, "application/json", body);
 }
 
+static const char caller_identity[] =
+  "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+  "<GetCallerIdentityResult><Arn>" FAKE_CALLER_ARN "</Arn><UserId>" FAKE_CALLER_USER_ID "</UserId>"
+  "<Account>123456789012</Account></GetCallerIdentityResult>"
+  "<ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>"
+  "</GetCallerIdentityResponse>";
+
 static void
 handle_sts (FakeAwsEndpoints  *self,
             SoupServerMessage *message,
@@ -155,6 +164,16 @@ handle_sts (FakeAwsEndpoints  *self,
   if (!g_str_equal (method, "POST"))
     REPLY (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL);
   form = soup_form_decode (form_text);
+  if (g_strcmp0 (g_hash_table_lookup (form, "Action"), "GetCallerIdentity") == 0)
+    {
+      if (soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                        "Authorization") == NULL)
+        REPLY (message, SOUP_STATUS_FORBIDDEN, "text/xml",
+               "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>"
+               "<Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>unsigned</Message>"
+               "</Error><RequestId>0</RequestId></ErrorResponse>");
+      REPLY (message, SOUP_STATUS_OK, "text/xml", caller_identity);
+    }
   if (g_strcmp0 (g_hash_table_lookup (form, "Action"), "AssumeRoleWithWebIdentity") != 0 ||
       g_strcmp0 (g_hash_table_lookup (form, "Version"), "2011-06-15") != 0 ||
       soup_message_headers_get_one (soup_server_message_get_request_headers (message),
@@ -215,10 +234,16 @@ handler (SoupServer        *server,
 {
   FakeAwsEndpoints *self = user_data;
   const char *method = soup_server_message_get_method (message);
+  g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (message));
 
   g_mutex_lock (&self->lock);
   self->requests++;
-  if (g_str_has_prefix (path, "/latest/"))
+  g_ptr_array_add (self->request_log, g_strdup_printf ("%s %s", method, uri));
+  /* As a proxy, it forwards plain http only: a tunnel would hide the
+   * request from the log. */
+  if (g_str_equal (method, "CONNECT"))
+    reply (message, SOUP_STATUS_FORBIDDEN, NULL, NULL);
+  else if (g_str_has_prefix (path, "/latest/"))
     handle_imds (self, message, method, path);
   else if (g_str_equal (path, "/container/creds"))
     handle_container (self, message);
@@ -266,6 +291,7 @@ fake_aws_endpoints_new (void)
   g_mutex_init (&self->lock);
   g_cond_init (&self->ready);
   self->imds_role = g_strdup ("imgproc-instance-role");
+  self->request_log = g_ptr_array_new_with_free_func (g_free);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("fake-aws-endpoints", server_thread, self);
@@ -298,6 +324,7 @@ fake_aws_endpoints_free (FakeAwsEndpoints *self)
   g_free (self->last_web_identity_token);
   g_free (self->last_role_arn);
   g_free (self->sts_error);
+  g_ptr_array_unref (self->request_log);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->ready);
   g_free (self);
@@ -349,6 +376,19 @@ fake_aws_endpoints_set_imds_v1_only (FakeAwsEndpoints *self)
 GETTER (imds_token_puts)
 GETTER (imds_unauthorized)
 GETTER (requests)
+
+char *
+fake_aws_endpoints_get_request_log (FakeAwsEndpoints *self)
+{
+  char *joined;
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->request_log, NULL);
+  joined = g_strjoinv ("\n", (char **) self->request_log->pdata);
+  g_ptr_array_remove_index (self->request_log, self->request_log->len - 1);
+  g_mutex_unlock (&self->lock);
+  return joined;
+}
 
 void
 fake_aws_endpoints_set_container_authorization (FakeAwsEndpoints *self,

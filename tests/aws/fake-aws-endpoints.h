@@ -1,7 +1,10 @@
 /* Loopback stand-ins for the credential endpoints: EC2 instance metadata
  * (IMDSv2), the container credentials endpoint and STS
- * AssumeRoleWithWebIdentity, answering as the real ones do. The server runs
- * in its own thread, so that synchronous loads can reach it. */
+ * (AssumeRoleWithWebIdentity, and a signed GetCallerIdentity), answering as
+ * the real ones do. The server runs in its own thread, so that synchronous
+ * loads can reach it. It also serves as a plain http proxy: a request for an
+ * absolute URI is answered as if it had reached the host named, and CONNECT
+ * is refused. */
 #pragma once
 
 #include <glib.h>
@@ -26,6 +29,8 @@ void fake_aws_endpoints_set_imds_v1_only (FakeAwsEndpoints *self);
 guint fake_aws_endpoints_get_imds_token_puts (FakeAwsEndpoints *self);
 guint fake_aws_endpoints_get_imds_unauthorized (FakeAwsEndpoints *self);
 guint fake_aws_endpoints_get_requests (FakeAwsEndpoints *self);
+/* "METHOD URI" for every request so far, one a line ("" for none). */
+char *fake_aws_endpoints_get_request_log (FakeAwsEndpoints *self);
 
 /* Container: the Authorization value required at /container/creds. */
 void fake_aws_endpoints_set_container_authorization (FakeAwsEndpoints *self,
@@ -40,6 +45,8 @@ void fake_aws_endpoints_set_sts_error (FakeAwsEndpoints *self,
 
 #define FAKE_SECRET "fakeSecret/Key+ThatMustNotLeak0123456789"
 #define FAKE_TOKEN "fakeSessionTokenThatMustNotLeak/+=="
+#define FAKE_CALLER_ARN "arn:aws:iam::123456789012:user/fake-caller"
+#define FAKE_CALLER_USER_ID "AIDAFAKECALLER"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeAwsEndpoints, fake_aws_endpoints_free)
 
