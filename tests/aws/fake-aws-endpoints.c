@@ -15,6 +15,7 @@ struct _FakeAwsEndpoints
   GMainContext *context;
   GMainLoop *loop;
   SoupServer *server;
+  GTlsCertificate *certificate;
   char *url;
 
   GMutex lock;
@@ -35,6 +36,7 @@ struct _FakeAwsEndpoints
   char *last_web_identity_token;
   char *last_role_arn;
   char *sts_error;
+  char *redirect_location;
 };
 
 static char *
@@ -243,6 +245,8 @@ handler (SoupServer        *server,
    * request from the log. */
   if (g_str_equal (method, "CONNECT"))
     reply (message, SOUP_STATUS_FORBIDDEN, NULL, NULL);
+  else if (self->redirect_location != NULL)
+    soup_server_message_set_redirect (message, SOUP_STATUS_MOVED_PERMANENTLY, self->redirect_location);
   else if (g_str_has_prefix (path, "/latest/"))
     handle_imds (self, message, method, path);
   else if (g_str_equal (path, "/container/creds"))
@@ -262,12 +266,16 @@ server_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
+  self->server = soup_server_new ("tls-certificate", self->certificate, NULL);
   soup_server_add_handler (self->server, NULL, handler, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (self->server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY |
+                            (self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                            &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->url = g_strdup_printf ("%s://127.0.0.1:%d", self->certificate != NULL ? "https" : "http",
+                               g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   g_mutex_lock (&self->lock);
@@ -286,8 +294,16 @@ server_thread (gpointer data)
 FakeAwsEndpoints *
 fake_aws_endpoints_new (void)
 {
+  return fake_aws_endpoints_new_https (NULL);
+}
+
+FakeAwsEndpoints *
+fake_aws_endpoints_new_https (GTlsCertificate *certificate)
+{
   FakeAwsEndpoints *self = g_new0 (FakeAwsEndpoints, 1);
 
+  if (certificate != NULL)
+    self->certificate = g_object_ref (certificate);
   g_mutex_init (&self->lock);
   g_cond_init (&self->ready);
   self->imds_role = g_strdup ("imgproc-instance-role");
@@ -324,6 +340,8 @@ fake_aws_endpoints_free (FakeAwsEndpoints *self)
   g_free (self->last_web_identity_token);
   g_free (self->last_role_arn);
   g_free (self->sts_error);
+  g_free (self->redirect_location);
+  g_clear_object (&self->certificate);
   g_ptr_array_unref (self->request_log);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->ready);
@@ -429,5 +447,15 @@ fake_aws_endpoints_set_sts_error (FakeAwsEndpoints *self,
   g_mutex_lock (&self->lock);
   g_free (self->sts_error);
   self->sts_error = g_strdup (code);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+fake_aws_endpoints_set_redirect (FakeAwsEndpoints *self,
+                                 const char       *location)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->redirect_location);
+  self->redirect_location = g_strdup (location);
   g_mutex_unlock (&self->lock);
 }

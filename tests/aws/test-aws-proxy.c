@@ -67,12 +67,6 @@ caller_user_id (const char  *endpoint,
   return identity != NULL ? g_strdup (imgproc_caller_identity_get_user_id (identity)) : NULL;
 }
 
-#define assert_request_log(endpoints, expected) \
-  G_STMT_START { \
-    g_autofree char *log_ = fake_aws_endpoints_get_request_log (endpoints); \
-    g_assert_cmpstr (log_, ==, expected); \
-  } G_STMT_END
-
 static char *
 lookup (const char * const *envp,
         const char         *uri)
@@ -156,7 +150,7 @@ no_variable (void)
   user_id = caller_user_id (fake_aws_endpoints_get_url (endpoint), G_TYPE_NONE, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (user_id, ==, FAKE_CALLER_USER_ID);
-  assert_request_log (endpoint, direct);
+  fake_aws_endpoints_assert_log (endpoint, direct);
   assert_loaded_no_proxy_module ();
 }
 
@@ -173,7 +167,7 @@ http_proxy (void)
   user_id = caller_user_id ("http://" UNRESOLVABLE_HOST ":8080", G_TYPE_SIMPLE_PROXY_RESOLVER, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (user_id, ==, FAKE_CALLER_USER_ID);
-  assert_request_log (proxy, "POST http://" UNRESOLVABLE_HOST ":8080/");
+  fake_aws_endpoints_assert_log (proxy, "POST http://" UNRESOLVABLE_HOST ":8080/");
 }
 
 /* An https endpoint goes through HTTPS_PROXY, as a CONNECT tunnel. */
@@ -209,8 +203,8 @@ no_proxy (void)
   user_id = caller_user_id (fake_aws_endpoints_get_url (endpoint), G_TYPE_SIMPLE_PROXY_RESOLVER, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (user_id, ==, FAKE_CALLER_USER_ID);
-  assert_request_log (proxy, "");
-  assert_request_log (endpoint, direct);
+  fake_aws_endpoints_assert_log (proxy, "");
+  fake_aws_endpoints_assert_log (endpoint, direct);
 }
 
 static char *
@@ -259,7 +253,7 @@ credential_endpoints (void)
   g_assert_cmpstr (access_key, ==, "ASIACONTAINER");
   g_clear_pointer (&access_key, g_free);
 
-  assert_request_log (proxy, "");
+  fake_aws_endpoints_assert_log (proxy, "");
 
   token_dir = g_dir_make_tmp ("imgproc-proxy-XXXXXX", &error);
   g_assert_no_error (error);
@@ -273,7 +267,7 @@ credential_endpoints (void)
   g_assert_cmpstr (access_key, ==, "ASIAWEBIDENTITY");
   role_arn = fake_aws_endpoints_get_last_role_arn (proxy);
   g_assert_cmpstr (role_arn, ==, "arn:aws:iam::123456789012:role/proxied");
-  assert_request_log (proxy, "POST http://" UNRESOLVABLE_HOST "/");
+  fake_aws_endpoints_assert_log (proxy, "POST http://" UNRESOLVABLE_HOST "/");
   g_unlink (token_file);
   g_rmdir (token_dir);
 }
