@@ -39,6 +39,7 @@ static const char *const isolated_variables[] = {
   "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY",
   "IMGPROC_CA_FILE", "AWS_CA_BUNDLE", "AWS_PROFILE", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
   "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+  "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
 };
 
 static EVP_PKEY *
@@ -313,6 +314,58 @@ test_redirect_to_https (void)
   fake_aws_endpoints_assert_log (https, "");
 }
 
+/* Loads web identity credentials from SERVER, with a profile that names
+ * CA_FILE as its CA bundle. */
+static ImgprocCredentials *
+web_identity_credentials (FakeAwsEndpoints  *server,
+                          const char        *ca_file,
+                          GError           **error)
+{
+  g_autofree char *config_file = g_build_filename (pki.dir, "config", NULL);
+  g_autofree char *token_file = g_build_filename (pki.dir, "token", NULL);
+  g_autofree char *profile = g_strdup_printf ("[default]\nweb_identity_token_file = %s\n"
+                                              "role_arn = arn:aws:iam::123456789012:role/tls\n"
+                                              "ca_bundle = %s\n", token_file, ca_file);
+  g_autoptr(ImgprocCredentialsProvider) provider = NULL;
+  ImgprocCredentials *credentials;
+  GError *local_error = NULL;
+
+  g_file_set_contents (token_file, "jwt", -1, &local_error);
+  g_assert_no_error (local_error);
+  g_file_set_contents (config_file, profile, -1, &local_error);
+  g_assert_no_error (local_error);
+  provider = imgproc_web_identity_credentials_provider_new_for_endpoint (fake_aws_endpoints_get_url (server));
+  credentials = imgproc_credentials_provider_load_sync (provider, NULL, error);
+  g_unlink (config_file);
+  g_unlink (token_file);
+  return credentials;
+}
+
+/* AssumeRoleWithWebIdentity trusts the same CA bundle as the clients, as in
+ * botocore: behind a TLS-inspecting proxy, a pod's credentials need it. */
+static void
+test_web_identity_ca_bundle (void)
+{
+  g_autoptr(FakeAwsEndpoints) server = fake_aws_endpoints_new_https (pki.server_certificate);
+  g_autofree char *missing_ca_file = g_build_filename (pki.dir, "missing-ca.pem", NULL);
+  g_autoptr(ImgprocCredentials) credentials = NULL;
+  g_autofree char *role_arn = NULL;
+  GError *error = NULL;
+
+  credentials = web_identity_credentials (server, missing_ca_file, &error);
+  g_assert_null (credentials);
+  g_assert_error (error, IMGPROC_CREDENTIALS_ERROR, IMGPROC_CREDENTIALS_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, missing_ca_file));
+  g_clear_error (&error);
+  fake_aws_endpoints_assert_log (server, "");
+
+  credentials = web_identity_credentials (server, pki.ca_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (imgproc_credentials_get_access_key_id (credentials), ==, "ASIAWEBIDENTITY");
+  role_arn = fake_aws_endpoints_get_last_role_arn (server);
+  g_assert_cmpstr (role_arn, ==, "arn:aws:iam::123456789012:role/tls");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,6 +388,7 @@ main (int   argc,
   g_test_add_func ("/aws/tls/system-ca", test_system_ca);
   g_test_add_func ("/aws/tls/ca-file-appears", test_ca_file_appears);
   g_test_add_func ("/aws/tls/redirect-to-https", test_redirect_to_https);
+  g_test_add_func ("/aws/tls/web-identity-ca-bundle", test_web_identity_ca_bundle);
   status = g_test_run ();
   pki_clear ();
   return status;
