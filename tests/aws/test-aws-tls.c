@@ -223,7 +223,7 @@ test_trusted_ca (void)
   user_id = caller_user_id (sts, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (user_id, ==, FAKE_CALLER_USER_ID);
-  /* The second request finds the CA loaded, and the connection open. */
+  /* The second request finds the CA already loaded. */
   again = caller_user_id (sts, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (again, ==, FAKE_CALLER_USER_ID);
