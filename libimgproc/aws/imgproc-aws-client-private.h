@@ -34,6 +34,8 @@ void imgproc_aws_client_unref (ImgprocAwsClient *self);
 const char *imgproc_aws_client_get_region (ImgprocAwsClient *self);
 GUri *imgproc_aws_client_get_endpoint (ImgprocAwsClient *self);
 SoupSession *imgproc_aws_client_get_session (ImgprocAwsClient *self);
+GTlsDatabase *imgproc_aws_tls_database_for_file (const char  *path,
+                                                GError     **error);
 ImgprocSigner *imgproc_aws_client_get_signer (ImgprocAwsClient *self,
                                               const char       *region);
 void imgproc_aws_client_set_timeouts (ImgprocAwsClient *self,

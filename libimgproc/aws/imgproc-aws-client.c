@@ -1044,11 +1044,12 @@ fail_attempt (GTask  *task,
   sleep_then_retry (task, (guint) g_random_double_range (0, (double) ceiling + 1));
 }
 
-/* One database per CA file in the process: the clients of a service trust
- * the same bundle, and each parse of it costs about as much as a start. */
-static GTlsDatabase *
-tls_database_for_file (const char  *path,
-                       GError     **error)
+/* One database per CA file in the process: the clients of a service (and
+ * its web identity provider) trust the same bundle, and each parse of it
+ * costs about as much as a start. */
+GTlsDatabase *
+imgproc_aws_tls_database_for_file (const char  *path,
+                                   GError     **error)
 {
   static GMutex lock;
   static char *cached_path;
@@ -1084,7 +1085,7 @@ ensure_tls_database (ImgprocAwsClient  *self,
   g_mutex_lock (&self->lock);
   if (!self->tls_database_set)
     {
-      g_autoptr(GTlsDatabase) database = tls_database_for_file (self->ca_file, error);
+      g_autoptr(GTlsDatabase) database = imgproc_aws_tls_database_for_file (self->ca_file, error);
 
       ok = database != NULL;
       if (ok)

@@ -415,6 +415,15 @@ imgproc_aws_resolve_endpoint_from_env (const char *service)
   return imgproc_aws_config_get_endpoint (config, service);
 }
 
+char *
+imgproc_aws_resolve_ca_file_from_env (void)
+{
+  g_autoptr(ImgprocAwsProfile) profile = load_profile_quietly ();
+  g_autoptr(ImgprocAwsConfig) config = resolve (region_from_env_or_profile (profile), profile);
+
+  return g_strdup (imgproc_aws_config_get_ca_file (config));
+}
+
 typedef struct
 {
   ImgprocAwsProfile *profile;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libsoup/soup.h>
 
+#include "imgproc-aws-client-private.h"
 #include "imgproc-aws-config-private.h"
 #include "imgproc-aws-proxy-private.h"
 #include "imgproc-aws-shared-files-private.h"
@@ -41,7 +42,9 @@ static void provider_iface_init (ImgprocCredentialsProviderInterface *iface);
  * `web_identity_token_file`, `role_arn` and `role_session_name`. The token
  * file is read again at each load, since it is rotated. The STS endpoint
  * follows `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the config file and the
- * region, unless one is given.
+ * region, unless one is given. Over https it trusts the clients' CA bundle
+ * (`IMGPROC_CA_FILE`, `AWS_CA_BUNDLE` or the profile's `ca_bundle`) when one
+ * is set.
  */
 G_DEFINE_FINAL_TYPE_WITH_CODE (ImgprocWebIdentityCredentialsProvider,
                                imgproc_web_identity_credentials_provider, G_TYPE_OBJECT,
@@ -339,6 +342,7 @@ load_async (ImgprocCredentialsProvider *provider,
   g_autofree char *role_arn = g_strdup (g_getenv ("AWS_ROLE_ARN"));
   g_autofree char *session_name = g_strdup (g_getenv ("AWS_ROLE_SESSION_NAME"));
   g_autofree char *endpoint = NULL;
+  g_autofree char *ca_file = NULL;
   g_autofree char *token = NULL;
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) message = NULL;
@@ -417,6 +421,22 @@ load_async (ImgprocCredentialsProvider *provider,
   session = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS,
                                            "proxy-resolver", imgproc_aws_proxy_resolver_get_default (),
                                            NULL);
+  /* The clients' CA bundle, as botocore's STS client for this call has. */
+  ca_file = imgproc_aws_resolve_ca_file_from_env ();
+  if (ca_file != NULL && g_strcmp0 (g_uri_peek_scheme (endpoint), "https") == 0)
+    {
+      g_autoptr(GTlsDatabase) database = imgproc_aws_tls_database_for_file (ca_file, &error);
+
+      if (database == NULL)
+        {
+          g_task_return_new_error (task, IMGPROC_CREDENTIALS_ERROR,
+                                   IMGPROC_CREDENTIALS_ERROR_UNAVAILABLE,
+                                   _("web-identity: cannot load the CA bundle: %s"), error->message);
+          g_error_free (error);
+          return;
+        }
+      soup_session_set_tls_database (session, database);
+    }
   soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, cancellable,
                                     response_cb, g_steal_pointer (&task));
 }

@@ -1,5 +1,6 @@
 /* Loopback stand-ins for IMDSv2, the container credentials endpoint and STS
- * AssumeRoleWithWebIdentity, on a SoupServer in its own thread. */
+ * (AssumeRoleWithWebIdentity, GetCallerIdentity), on a SoupServer in its own
+ * thread. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -14,6 +15,7 @@ struct _FakeAwsEndpoints
   GMainContext *context;
   GMainLoop *loop;
   SoupServer *server;
+  GTlsCertificate *certificate;
   char *url;
 
   GMutex lock;
@@ -27,12 +29,14 @@ struct _FakeAwsEndpoints
   guint imds_token_puts;
   guint imds_unauthorized;
   guint requests;
+  GPtrArray *request_log;
 
   char *container_authorization;
 
   char *last_web_identity_token;
   char *last_role_arn;
   char *sts_error;
+  char *redirect_location;
 };
 
 static char *
@@ -139,6 +143,13 @@ handle_container (FakeAwsEndpoints  *self,
   reply (message, SOUP_STATUS_OK, "application/json", body);
 }
 
+static const char caller_identity[] =
+  "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+  "<GetCallerIdentityResult><Arn>" FAKE_CALLER_ARN "</Arn><UserId>" FAKE_CALLER_USER_ID "</UserId>"
+  "<Account>123456789012</Account></GetCallerIdentityResult>"
+  "<ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>"
+  "</GetCallerIdentityResponse>";
+
 static void
 handle_sts (FakeAwsEndpoints  *self,
             SoupServerMessage *message,
@@ -155,6 +166,16 @@ handle_sts (FakeAwsEndpoints  *self,
   if (!g_str_equal (method, "POST"))
     REPLY (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL, NULL);
   form = soup_form_decode (form_text);
+  if (g_strcmp0 (g_hash_table_lookup (form, "Action"), "GetCallerIdentity") == 0)
+    {
+      if (soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                        "Authorization") == NULL)
+        REPLY (message, SOUP_STATUS_FORBIDDEN, "text/xml",
+               "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>"
+               "<Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>unsigned</Message>"
+               "</Error><RequestId>0</RequestId></ErrorResponse>");
+      REPLY (message, SOUP_STATUS_OK, "text/xml", caller_identity);
+    }
   if (g_strcmp0 (g_hash_table_lookup (form, "Action"), "AssumeRoleWithWebIdentity") != 0 ||
       g_strcmp0 (g_hash_table_lookup (form, "Version"), "2011-06-15") != 0 ||
       soup_message_headers_get_one (soup_server_message_get_request_headers (message),
@@ -215,10 +236,18 @@ handler (SoupServer        *server,
 {
   FakeAwsEndpoints *self = user_data;
   const char *method = soup_server_message_get_method (message);
+  g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (message));
 
   g_mutex_lock (&self->lock);
   self->requests++;
-  if (g_str_has_prefix (path, "/latest/"))
+  g_ptr_array_add (self->request_log, g_strdup_printf ("%s %s", method, uri));
+  /* As a proxy, it forwards plain http only: a tunnel would hide the
+   * request from the log. */
+  if (g_str_equal (method, "CONNECT"))
+    reply (message, SOUP_STATUS_FORBIDDEN, NULL, NULL);
+  else if (self->redirect_location != NULL)
+    soup_server_message_set_redirect (message, SOUP_STATUS_MOVED_PERMANENTLY, self->redirect_location);
+  else if (g_str_has_prefix (path, "/latest/"))
     handle_imds (self, message, method, path);
   else if (g_str_equal (path, "/container/creds"))
     handle_container (self, message);
@@ -237,12 +266,16 @@ server_thread (gpointer data)
   GSList *uris;
 
   g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
+  self->server = soup_server_new ("tls-certificate", self->certificate, NULL);
   soup_server_add_handler (self->server, NULL, handler, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (self->server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY |
+                            (self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0),
+                            &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  self->url = g_strdup_printf ("%s://127.0.0.1:%d", self->certificate != NULL ? "https" : "http",
+                               g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   g_mutex_lock (&self->lock);
@@ -261,11 +294,20 @@ server_thread (gpointer data)
 FakeAwsEndpoints *
 fake_aws_endpoints_new (void)
 {
+  return fake_aws_endpoints_new_https (NULL);
+}
+
+FakeAwsEndpoints *
+fake_aws_endpoints_new_https (GTlsCertificate *certificate)
+{
   FakeAwsEndpoints *self = g_new0 (FakeAwsEndpoints, 1);
 
+  if (certificate != NULL)
+    self->certificate = g_object_ref (certificate);
   g_mutex_init (&self->lock);
   g_cond_init (&self->ready);
   self->imds_role = g_strdup ("imgproc-instance-role");
+  self->request_log = g_ptr_array_new_with_free_func (g_free);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("fake-aws-endpoints", server_thread, self);
@@ -298,6 +340,9 @@ fake_aws_endpoints_free (FakeAwsEndpoints *self)
   g_free (self->last_web_identity_token);
   g_free (self->last_role_arn);
   g_free (self->sts_error);
+  g_free (self->redirect_location);
+  g_clear_object (&self->certificate);
+  g_ptr_array_unref (self->request_log);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->ready);
   g_free (self);
@@ -350,6 +395,19 @@ GETTER (imds_token_puts)
 GETTER (imds_unauthorized)
 GETTER (requests)
 
+char *
+fake_aws_endpoints_get_request_log (FakeAwsEndpoints *self)
+{
+  char *joined;
+
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->request_log, NULL);
+  joined = g_strjoinv ("\n", (char **) self->request_log->pdata);
+  g_ptr_array_remove_index (self->request_log, self->request_log->len - 1);
+  g_mutex_unlock (&self->lock);
+  return joined;
+}
+
 void
 fake_aws_endpoints_set_container_authorization (FakeAwsEndpoints *self,
                                                 const char       *authorization)
@@ -389,5 +447,15 @@ fake_aws_endpoints_set_sts_error (FakeAwsEndpoints *self,
   g_mutex_lock (&self->lock);
   g_free (self->sts_error);
   self->sts_error = g_strdup (code);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+fake_aws_endpoints_set_redirect (FakeAwsEndpoints *self,
+                                 const char       *location)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->redirect_location);
+  self->redirect_location = g_strdup (location);
   g_mutex_unlock (&self->lock);
 }

@@ -1,6 +1,6 @@
-/* The AWS clients and HTTP(S)_PROXY/NO_PROXY: a loopback SoupServer acts as
- * the proxy and records what reaches it. The environment is read once per
- * process, so each case that sends runs in a subprocess of its own. */
+/* The AWS clients and HTTP(S)_PROXY/NO_PROXY: FakeAwsEndpoints acts as the
+ * proxy and logs what reaches it. The environment is read once per process,
+ * so each case that sends runs in a subprocess of its own. */
 #include "config.h"
 
 #include "imgproc.h"
@@ -13,138 +13,17 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+typedef struct
+{
+  const char *path;
+  void (*run) (void);
+} ProxyCase;
+
 static const char *const proxy_variables[] = {
   "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY",
 };
 
 #define UNRESOLVABLE_HOST "sts.imgproc-proxy.test"
-
-/* A server in a thread of its own, so that _sync calls reach it. It answers
- * as STS's GetCallerIdentity does, and refuses CONNECT. */
-typedef struct
-{
-  GThread *thread;
-  GMainContext *context;
-  GMainLoop *loop;
-  SoupServer *server;
-  char *url;
-  GMutex lock;
-  GCond ready;
-  GPtrArray *requests;
-} Recorder;
-
-static const char caller_identity[] =
-  "<GetCallerIdentityResponse><GetCallerIdentityResult>"
-  "<Arn>arn:aws:iam::123456789012:user/proxied</Arn>"
-  "<UserId>AIDAPROXIED</UserId><Account>123456789012</Account>"
-  "</GetCallerIdentityResult></GetCallerIdentityResponse>";
-
-static void
-record (SoupServer        *server,
-        SoupServerMessage *msg,
-        const char        *path,
-        GHashTable        *query,
-        gpointer           user_data)
-{
-  Recorder *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (msg));
-
-  g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->requests, g_strdup_printf ("%s %s", method, uri));
-  g_mutex_unlock (&self->lock);
-
-  if (strcmp (method, "CONNECT") == 0)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
-      return;
-    }
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "text/xml", SOUP_MEMORY_STATIC,
-                                    caller_identity, strlen (caller_identity));
-}
-
-static gpointer
-recorder_thread (gpointer data)
-{
-  Recorder *self = data;
-  GError *error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, record, self, NULL);
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (self->server);
-  g_mutex_lock (&self->lock);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_cond_signal (&self->ready);
-  g_mutex_unlock (&self->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (self->loop);
-  soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
-static gboolean
-quit (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static Recorder *
-recorder_new (void)
-{
-  Recorder *self = g_new0 (Recorder, 1);
-
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->ready);
-  self->requests = g_ptr_array_new_with_free_func (g_free);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("recorder", recorder_thread, self);
-  g_mutex_lock (&self->lock);
-  while (self->url == NULL)
-    g_cond_wait (&self->ready, &self->lock);
-  g_mutex_unlock (&self->lock);
-  return self;
-}
-
-static void
-recorder_free (Recorder *self)
-{
-  g_main_context_invoke (self->context, quit, self->loop);
-  g_thread_join (self->thread);
-  g_main_loop_unref (self->loop);
-  g_main_context_unref (self->context);
-  g_ptr_array_unref (self->requests);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->ready);
-  g_free (self->url);
-  g_free (self);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recorder, recorder_free)
-
-static char *
-recorder_requests (Recorder *self)
-{
-  char *joined;
-
-  g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->requests, NULL);
-  joined = g_strjoinv ("\n", (char **) self->requests->pdata);
-  g_ptr_array_remove_index (self->requests, self->requests->len - 1);
-  g_mutex_unlock (&self->lock);
-  return joined;
-}
 
 static void
 clear_proxy_environment (void)
@@ -167,12 +46,25 @@ sts_client_for (const char *endpoint)
   return sts;
 }
 
-static GProxyResolver *
-session_resolver (ImgprocStsClient *sts)
+/* GetCallerIdentity through a client for ENDPOINT whose session resolves
+ * proxies with a RESOLVER_TYPE, or with none at all for G_TYPE_NONE, so
+ * that GIO's default resolver (libproxy, dconf) is never started. */
+static char *
+caller_user_id (const char  *endpoint,
+                GType        resolver_type,
+                GError     **error)
 {
+  g_autoptr(ImgprocStsClient) sts = sts_client_for (endpoint);
+  g_autoptr(ImgprocCallerIdentity) identity = NULL;
   SoupSession *session = imgproc_aws_client_get_session (imgproc_sts_client_get_http (sts));
+  GProxyResolver *resolver = soup_session_get_proxy_resolver (session);
 
-  return soup_session_get_proxy_resolver (session);
+  if (resolver_type == G_TYPE_NONE)
+    g_assert_null (resolver);
+  else
+    g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (resolver, resolver_type));
+  identity = imgproc_sts_client_get_caller_identity_sync (sts, NULL, error);
+  return identity != NULL ? g_strdup (imgproc_caller_identity_get_user_id (identity)) : NULL;
 }
 
 static char *
@@ -248,176 +140,155 @@ assert_loaded_no_proxy_module (void)
 }
 
 static void
-test_no_variable (void)
+no_variable (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autoptr(Recorder) endpoint = recorder_new ();
-      g_autoptr(ImgprocStsClient) sts = NULL;
-      g_autoptr(ImgprocCallerIdentity) identity = NULL;
-      g_autofree char *seen = NULL;
-      GError *error = NULL;
+  g_autoptr(FakeAwsEndpoints) endpoint = fake_aws_endpoints_new ();
+  g_autofree char *direct = g_strdup_printf ("POST %s/", fake_aws_endpoints_get_url (endpoint));
+  g_autofree char *user_id = NULL;
+  GError *error = NULL;
 
-      clear_proxy_environment ();
-      sts = sts_client_for (endpoint->url);
-      g_assert_null (session_resolver (sts));
-      identity = imgproc_sts_client_get_caller_identity_sync (sts, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (imgproc_caller_identity_get_user_id (identity), ==, "AIDAPROXIED");
-      seen = recorder_requests (endpoint);
-      g_assert_true (g_str_has_prefix (seen, "POST "));
-      assert_loaded_no_proxy_module ();
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  user_id = caller_user_id (fake_aws_endpoints_get_url (endpoint), G_TYPE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (user_id, ==, FAKE_CALLER_USER_ID);
+  fake_aws_endpoints_assert_log (endpoint, direct);
+  assert_loaded_no_proxy_module ();
 }
 
 static void
-test_http_proxy (void)
+http_proxy (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autoptr(Recorder) proxy = recorder_new ();
-      g_autoptr(ImgprocStsClient) sts = NULL;
-      g_autoptr(ImgprocCallerIdentity) identity = NULL;
-      g_autofree char *seen = NULL;
-      GError *error = NULL;
+  g_autoptr(FakeAwsEndpoints) proxy = fake_aws_endpoints_new ();
+  g_autofree char *user_id = NULL;
+  GError *error = NULL;
 
-      clear_proxy_environment ();
-      g_setenv ("HTTP_PROXY", proxy->url, TRUE);
-      g_setenv ("NO_PROXY", "169.254.169.254,example.org", TRUE);
-      /* The host does not resolve: only the proxy can have answered. */
-      sts = sts_client_for ("http://" UNRESOLVABLE_HOST ":8080");
-      g_assert_true (G_IS_SIMPLE_PROXY_RESOLVER (session_resolver (sts)));
-      identity = imgproc_sts_client_get_caller_identity_sync (sts, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (imgproc_caller_identity_get_user_id (identity), ==, "AIDAPROXIED");
-      seen = recorder_requests (proxy);
-      g_assert_cmpstr (seen, ==, "POST http://" UNRESOLVABLE_HOST ":8080/");
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  g_setenv ("HTTP_PROXY", fake_aws_endpoints_get_url (proxy), TRUE);
+  g_setenv ("NO_PROXY", "169.254.169.254,example.org", TRUE);
+  /* The host does not resolve: only the proxy can have answered. */
+  user_id = caller_user_id ("http://" UNRESOLVABLE_HOST ":8080", G_TYPE_SIMPLE_PROXY_RESOLVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (user_id, ==, FAKE_CALLER_USER_ID);
+  fake_aws_endpoints_assert_log (proxy, "POST http://" UNRESOLVABLE_HOST ":8080/");
 }
 
 /* An https endpoint goes through HTTPS_PROXY, as a CONNECT tunnel. */
 static void
-test_https_proxy (void)
+https_proxy (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autoptr(Recorder) proxy = recorder_new ();
-      g_autoptr(ImgprocStsClient) sts = NULL;
-      g_autoptr(ImgprocCallerIdentity) identity = NULL;
-      g_autofree char *seen = NULL;
-      GError *error = NULL;
+  g_autoptr(FakeAwsEndpoints) proxy = fake_aws_endpoints_new ();
+  g_autofree char *user_id = NULL;
+  g_autofree char *seen = NULL;
+  GError *error = NULL;
 
-      clear_proxy_environment ();
-      g_setenv ("https_proxy", proxy->url, TRUE);
-      sts = sts_client_for ("https://" UNRESOLVABLE_HOST);
-      identity = imgproc_sts_client_get_caller_identity_sync (sts, NULL, &error);
-      g_assert_null (identity);
-      g_assert_nonnull (error);
-      g_clear_error (&error);
-      seen = recorder_requests (proxy);
-      g_assert_true (g_str_has_prefix (seen, "CONNECT "));
-      g_assert_nonnull (strstr (seen, UNRESOLVABLE_HOST ":443"));
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  g_setenv ("https_proxy", fake_aws_endpoints_get_url (proxy), TRUE);
+  user_id = caller_user_id ("https://" UNRESOLVABLE_HOST, G_TYPE_SIMPLE_PROXY_RESOLVER, &error);
+  g_assert_null (user_id);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  seen = fake_aws_endpoints_get_request_log (proxy);
+  g_assert_true (g_str_has_prefix (seen, "CONNECT "));
+  g_assert_nonnull (strstr (seen, UNRESOLVABLE_HOST ":443"));
 }
 
 static void
-test_no_proxy (void)
+no_proxy (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autoptr(Recorder) proxy = recorder_new ();
-      g_autoptr(Recorder) endpoint = recorder_new ();
-      g_autoptr(ImgprocStsClient) sts = NULL;
-      g_autoptr(ImgprocCallerIdentity) identity = NULL;
-      g_autofree char *through_proxy = NULL;
-      g_autofree char *direct = NULL;
-      GError *error = NULL;
+  g_autoptr(FakeAwsEndpoints) proxy = fake_aws_endpoints_new ();
+  g_autoptr(FakeAwsEndpoints) endpoint = fake_aws_endpoints_new ();
+  g_autofree char *direct = g_strdup_printf ("POST %s/", fake_aws_endpoints_get_url (endpoint));
+  g_autofree char *user_id = NULL;
+  GError *error = NULL;
 
-      clear_proxy_environment ();
-      g_setenv ("http_proxy", proxy->url, TRUE);
-      g_setenv ("no_proxy", "example.org, 127.0.0.0/8", TRUE);
-      sts = sts_client_for (endpoint->url);
-      identity = imgproc_sts_client_get_caller_identity_sync (sts, NULL, &error);
-      g_assert_no_error (error);
-      through_proxy = recorder_requests (proxy);
-      direct = recorder_requests (endpoint);
-      g_assert_cmpstr (through_proxy, ==, "");
-      g_assert_true (g_str_has_prefix (direct, "POST "));
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
+  g_setenv ("http_proxy", fake_aws_endpoints_get_url (proxy), TRUE);
+  g_setenv ("no_proxy", "example.org, 127.0.0.0/8", TRUE);
+  user_id = caller_user_id (fake_aws_endpoints_get_url (endpoint), G_TYPE_SIMPLE_PROXY_RESOLVER, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (user_id, ==, FAKE_CALLER_USER_ID);
+  fake_aws_endpoints_assert_log (proxy, "");
+  fake_aws_endpoints_assert_log (endpoint, direct);
+}
+
+static char *
+access_key_from (ImgprocCredentialsProvider *provider)
+{
+  g_autoptr(ImgprocCredentials) credentials = NULL;
+  GError *error = NULL;
+
+  credentials = imgproc_credentials_provider_load_sync (provider, NULL, &error);
+  g_assert_no_error (error);
+  return g_strdup (imgproc_credentials_get_access_key_id (credentials));
 }
 
 /* Instance metadata and container credentials go direct whatever the
  * environment says; the web identity's STS call goes through the proxy. */
 static void
-test_credential_endpoints (void)
+credential_endpoints (void)
 {
+  g_autoptr(FakeAwsEndpoints) proxy = fake_aws_endpoints_new ();
+  g_autoptr(FakeAwsEndpoints) endpoints = fake_aws_endpoints_new ();
+  g_autoptr(ImgprocCredentialsProvider) imds = NULL;
+  g_autoptr(ImgprocCredentialsProvider) container = NULL;
+  g_autoptr(ImgprocCredentialsProvider) web_identity = NULL;
+  g_autofree char *container_uri = g_strconcat (fake_aws_endpoints_get_url (endpoints),
+                                                "/container/creds", NULL);
+  g_autofree char *token_dir = NULL;
+  g_autofree char *token_file = NULL;
+  g_autofree char *access_key = NULL;
+  g_autofree char *role_arn = NULL;
+  GError *error = NULL;
+
+  g_setenv ("HTTP_PROXY", fake_aws_endpoints_get_url (proxy), TRUE);
+
+  g_unsetenv ("AWS_EC2_METADATA_DISABLED");
+  g_setenv ("AWS_EC2_METADATA_SERVICE_ENDPOINT", fake_aws_endpoints_get_url (endpoints), TRUE);
+  imds = imgproc_imds_credentials_provider_new ();
+  access_key = access_key_from (imds);
+  g_assert_cmpstr (access_key, ==, "ASIAIMDSEXAMPLE");
+  g_clear_pointer (&access_key, g_free);
+
+  fake_aws_endpoints_set_container_authorization (endpoints, "Bearer proxied");
+  g_setenv ("AWS_CONTAINER_CREDENTIALS_FULL_URI", container_uri, TRUE);
+  g_setenv ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer proxied", TRUE);
+  container = imgproc_container_credentials_provider_new ();
+  access_key = access_key_from (container);
+  g_assert_cmpstr (access_key, ==, "ASIACONTAINER");
+  g_clear_pointer (&access_key, g_free);
+
+  fake_aws_endpoints_assert_log (proxy, "");
+
+  token_dir = g_dir_make_tmp ("imgproc-proxy-XXXXXX", &error);
+  g_assert_no_error (error);
+  token_file = g_build_filename (token_dir, "token", NULL);
+  g_file_set_contents (token_file, "jwt", -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file, TRUE);
+  g_setenv ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/proxied", TRUE);
+  web_identity = imgproc_web_identity_credentials_provider_new_for_endpoint ("http://" UNRESOLVABLE_HOST);
+  access_key = access_key_from (web_identity);
+  g_assert_cmpstr (access_key, ==, "ASIAWEBIDENTITY");
+  role_arn = fake_aws_endpoints_get_last_role_arn (proxy);
+  g_assert_cmpstr (role_arn, ==, "arn:aws:iam::123456789012:role/proxied");
+  fake_aws_endpoints_assert_log (proxy, "POST http://" UNRESOLVABLE_HOST "/");
+  g_unlink (token_file);
+  g_rmdir (token_dir);
+}
+
+static const ProxyCase proxy_cases[] = {
+  { "/aws/proxy/no-variable", no_variable },
+  { "/aws/proxy/http-proxy", http_proxy },
+  { "/aws/proxy/https-proxy", https_proxy },
+  { "/aws/proxy/no-proxy", no_proxy },
+  { "/aws/proxy/credential-endpoints", credential_endpoints },
+};
+
+static void
+run_in_subprocess (gconstpointer data)
+{
+  const ProxyCase *proxy_case = data;
+
   if (g_test_subprocess ())
     {
-      g_autoptr(Recorder) proxy = recorder_new ();
-      g_autoptr(FakeAwsEndpoints) endpoints = fake_aws_endpoints_new ();
-      g_autoptr(ImgprocCredentialsProvider) imds = NULL;
-      g_autoptr(ImgprocCredentialsProvider) container = NULL;
-      g_autoptr(ImgprocCredentialsProvider) web_identity = NULL;
-      g_autoptr(ImgprocCredentials) credentials = NULL;
-      g_autofree char *container_uri = g_strconcat (fake_aws_endpoints_get_url (endpoints),
-                                                    "/container/creds", NULL);
-      g_autofree char *token_dir = NULL;
-      g_autofree char *token_file = NULL;
-      g_autofree char *seen = NULL;
-      GError *error = NULL;
-
       clear_proxy_environment ();
-      g_setenv ("HTTP_PROXY", proxy->url, TRUE);
-
-      g_unsetenv ("AWS_EC2_METADATA_DISABLED");
-      g_setenv ("AWS_EC2_METADATA_SERVICE_ENDPOINT", fake_aws_endpoints_get_url (endpoints), TRUE);
-      imds = imgproc_imds_credentials_provider_new ();
-      credentials = imgproc_credentials_provider_load_sync (imds, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (imgproc_credentials_get_access_key_id (credentials), ==, "ASIAIMDSEXAMPLE");
-      g_clear_pointer (&credentials, imgproc_credentials_unref);
-
-      fake_aws_endpoints_set_container_authorization (endpoints, "Bearer proxied");
-      g_setenv ("AWS_CONTAINER_CREDENTIALS_FULL_URI", container_uri, TRUE);
-      g_setenv ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer proxied", TRUE);
-      container = imgproc_container_credentials_provider_new ();
-      credentials = imgproc_credentials_provider_load_sync (container, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (imgproc_credentials_get_access_key_id (credentials), ==, "ASIACONTAINER");
-      g_clear_pointer (&credentials, imgproc_credentials_unref);
-
-      seen = recorder_requests (proxy);
-      g_assert_cmpstr (seen, ==, "");
-      g_clear_pointer (&seen, g_free);
-
-      token_dir = g_dir_make_tmp ("imgproc-proxy-XXXXXX", &error);
-      g_assert_no_error (error);
-      token_file = g_build_filename (token_dir, "token", NULL);
-      g_file_set_contents (token_file, "jwt", -1, &error);
-      g_assert_no_error (error);
-      g_setenv ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file, TRUE);
-      g_setenv ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/proxied", TRUE);
-      web_identity = imgproc_web_identity_credentials_provider_new_for_endpoint ("http://" UNRESOLVABLE_HOST);
-      credentials = imgproc_credentials_provider_load_sync (web_identity, NULL, &error);
-      /* The recorder does not answer as AssumeRoleWithWebIdentity. */
-      g_assert_null (credentials);
-      g_clear_error (&error);
-      seen = recorder_requests (proxy);
-      g_assert_cmpstr (seen, ==, "POST http://" UNRESOLVABLE_HOST "/");
-      g_unlink (token_file);
-      g_rmdir (token_dir);
+      proxy_case->run ();
       return;
     }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
@@ -431,10 +302,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/aws/proxy/environment", test_environment);
-  g_test_add_func ("/aws/proxy/no-variable", test_no_variable);
-  g_test_add_func ("/aws/proxy/http-proxy", test_http_proxy);
-  g_test_add_func ("/aws/proxy/https-proxy", test_https_proxy);
-  g_test_add_func ("/aws/proxy/no-proxy", test_no_proxy);
-  g_test_add_func ("/aws/proxy/credential-endpoints", test_credential_endpoints);
+  for (gsize i = 0; i < G_N_ELEMENTS (proxy_cases); i++)
+    g_test_add_data_func (proxy_cases[i].path, &proxy_cases[i], run_in_subprocess);
   return g_test_run ();
 }
