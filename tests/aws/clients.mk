@@ -34,7 +34,8 @@ tests_aws_test_aws_tls_SOURCES = \
 	tests/aws/aws-test-provider.h \
 	$(aws_fake_endpoints)
 tests_aws_test_aws_tls_CFLAGS = $(test_cflags)
-tests_aws_test_aws_tls_LDADD = $(test_ldadd)
+# It makes its certificates with libcrypto, which libimgproc only opens at run time.
+tests_aws_test_aws_tls_LDADD = $(test_ldadd) $(OPENSSL_LIBS)
 
 tests_aws_test_aws_whoami_SOURCES = tests/aws/test-aws-whoami.c
 tests_aws_test_aws_whoami_CFLAGS = $(test_cflags)
