@@ -26,8 +26,9 @@
 #define SLAB_BYTES (64 * 1024)
 /* A slab holds at least this many of the largest rows its array has
  * stored, so that the space a row too large for the rest of a slab leaves
- * unused stays under an eighth. */
-#define SLAB_ROWS 8
+ * unused stays under a quarter. More would make the slabs of large photos
+ * pass malloc's mmap threshold, and fault in afresh every time. */
+#define SLAB_ROWS 4
 /* On the sample photographs the packed rows take 1.6 to 2.1 bytes a block
  * plus 1.6 to 2.1 per byte of the file (a non-zero coefficient costs the
  * file about 5 bits); with the slabs' slack, these bound all of them. */
@@ -660,7 +661,7 @@ imgproc_coefficient_store_blocks (j_decompress_ptr cinfo)
 }
 
 /* The packed rows, typically; at worst every row raw with its DC copy,
- * and slabs an eighth empty. Besides them, what the store holds whatever
+ * and slabs a quarter empty. Besides them, what the store holds whatever
  * the data: the row index, a window of v_samp rows per component, two
  * slabs per component (the one filling, and the one a scan is emptying),
  * and the scratch row. */
