@@ -200,9 +200,9 @@ scan_per_component_jpeg (const guint8 *pixels,
 
 /* A 4:4:4 progressive JPEG whose every AC coefficient is +-128, sent as
  * +-1 at Al = 7 and never refined: about 2 bits a coefficient in the file,
- * where packing one takes 3 bytes (it does not fit a byte). jpeg_write_
- * coefficients takes any script, which jpeg_simple_progression does not
- * write. */
+ * where packing one takes 3 bytes (it does not fit a byte). Written from
+ * coefficients, with a script of its own: jpeg_simple_progression has no
+ * Al = 7. */
 static GBytes *
 hostile_progressive_jpeg (guint width,
                           guint height)
