@@ -24,12 +24,28 @@
 
 #define ESCAPE ((guint8) G_MININT8)
 #define SLAB_BYTES (64 * 1024)
+/* A slab holds at least this many of the largest rows its array has
+ * stored, so that the space a row too large for the rest of a slab leaves
+ * unused stays under a quarter. More would make the slabs of large photos
+ * pass malloc's mmap threshold, and fault in afresh every time. */
+#define SLAB_ROWS 4
 /* On the sample photographs the packed rows take 1.6 to 2.1 bytes a block
  * plus 1.6 to 2.1 per byte of the file (a non-zero coefficient costs the
  * file about 5 bits); with the slabs' slack, these bound all of them. */
 #define TYPICAL_BYTES_PER_BLOCK 5
 #define TYPICAL_BYTES_PER_FILE_BYTE 2
 #define MAX_PACKED_BLOCK (1 + DCTSIZE + DCTSIZE2 * (1 + sizeof (JCOEF)))
+/* A row is stored raw when packing would not make it smaller, so a row
+ * never takes more than libjpeg's own, plus its DC copy. */
+#define RAW_BLOCK (sizeof (JBLOCK))
+
+static const char *const store_messages[] = {
+  "The coefficients need more than the %d KiB reserved for them",
+};
+
+/* Set by tests to make the Nth allocation from now fail, as a real
+ * system does not on demand. */
+static gint allocations_until_failure = -1;
 
 /* A row libjpeg has already read for output; reading it again is a bug. */
 static guint8 released_row;
@@ -47,6 +63,13 @@ typedef struct
   guint8 data[];
 } Slab;
 
+typedef struct
+{
+  guint8 *data;
+  Slab *slab;
+  gboolean raw;
+} StoredRow;
+
 typedef struct PackedArray PackedArray;
 struct PackedArray
 {
@@ -55,10 +78,10 @@ struct PackedArray
   JDIMENSION n_rows;
   JDIMENSION max_access;
   JCOEF *dc;
-  guint8 **rows;
-  Slab **row_slabs;
+  StoredRow *rows;
   Slab *filling;
-  gsize slab_capacity;
+  gsize largest_row;
+  gsize small_image_slab;
   JBLOCKARRAY window;
   JDIMENSION window_capacity;
   JDIMENSION window_first;
@@ -77,12 +100,54 @@ typedef struct
   gsize scratch_size;
   gsize held_bytes;
   gsize peak_bytes;
+  gsize limit;
 } Store;
 
 static Store *
 store_of (j_common_ptr cinfo)
 {
   return cinfo->client_data;
+}
+
+/* Everything the store holds goes through here, so that its peak is what
+ * it really takes, and one decode fails cleanly (through libjpeg's error
+ * exit) rather than pass its reservation or abort the process. */
+static gpointer
+store_alloc (j_common_ptr cinfo,
+             gsize        size)
+{
+  Store *store = store_of (cinfo);
+  gpointer memory;
+
+  if (size > store->limit - store->held_bytes)
+    ERREXIT1 (cinfo, IMGPROC_JERR_OVER_RESERVATION, (int) MIN (store->limit / 1024, G_MAXINT));
+  if (allocations_until_failure == 0)
+    {
+      allocations_until_failure = -1;
+      memory = NULL;
+    }
+  else
+    {
+      if (allocations_until_failure > 0)
+        allocations_until_failure--;
+      memory = g_try_malloc (size);
+    }
+  if (memory == NULL)
+    ERREXIT1 (cinfo, JERR_OUT_OF_MEMORY, 0);
+  store->held_bytes += size;
+  store->peak_bytes = MAX (store->peak_bytes, store->held_bytes);
+  return memory;
+}
+
+static void
+store_free (Store    *store,
+            gpointer  memory,
+            gsize     size)
+{
+  if (memory == NULL)
+    return;
+  store->held_bytes -= size;
+  g_free (memory);
 }
 
 /* One bit per coefficient, set when it is not zero: with SIMD this is a
@@ -150,17 +215,22 @@ nonzero_bytes (guint64 mask)
  * rows have non-zero ones; a mask byte for each such row; then each
  * non-zero value as one signed byte, or ESCAPE and the two bytes of a
  * larger one. Quantised values are mostly small, and high frequencies
- * mostly zero. */
+ * mostly zero. Packing stops, giving more than @limit, once the row
+ * outgrows @limit; @out has room for @limit and one block more. */
 static gsize
 pack_row (JBLOCKROW  row,
           JDIMENSION n_blocks,
           JCOEF     *dc,
-          guint8    *out)
+          guint8    *out,
+          gsize      limit)
 {
   guint8 *p = out;
 
   for (JDIMENSION b = 0; b < n_blocks; b++)
     {
+      if ((gsize) (p - out) > limit)
+        return (gsize) (p - out);
+
       const JCOEF *coefficients = row[b];
       guint64 mask = nonzero_mask (coefficients) & ~G_GUINT64_CONSTANT (1);
       guint rows_present = nonzero_bytes (mask);
@@ -191,16 +261,23 @@ pack_row (JBLOCKROW  row,
   return (gsize) (p - out);
 }
 
+/* The DC coefficients are copied last: DC scans update only the plain
+ * ones, not a raw row's. */
 static void
-unpack_row (const guint8 *packed,
-            const JCOEF  *dc,
-            JBLOCKROW     row,
-            JDIMENSION    n_blocks)
+unpack_row (const StoredRow *stored,
+            const JCOEF     *dc,
+            JBLOCKROW        row,
+            JDIMENSION       n_blocks)
 {
-  memset (row, 0, (gsize) n_blocks * sizeof (JBLOCK));
+  const guint8 *packed = stored->data;
+
+  if (stored->raw)
+    memcpy (row, packed, (gsize) n_blocks * RAW_BLOCK);
+  else
+    memset (row, 0, (gsize) n_blocks * sizeof (JBLOCK));
   for (JDIMENSION b = 0; b < n_blocks; b++)
     row[b][0] = dc[b];
-  if (packed == NULL)
+  if (packed == NULL || stored->raw)
     return;
   for (JDIMENSION b = 0; b < n_blocks; b++)
     {
@@ -233,8 +310,7 @@ static void
 slab_free (Store *store,
            Slab  *slab)
 {
-  store->held_bytes -= slab->capacity;
-  g_free (slab);
+  store_free (store, slab, sizeof (Slab) + slab->capacity);
 }
 
 static void
@@ -242,50 +318,60 @@ forget_row (Store       *store,
             PackedArray *array,
             JDIMENSION   row)
 {
-  Slab *slab = array->row_slabs[row];
+  Slab *slab = array->rows[row].slab;
 
-  array->rows[row] = NULL;
-  array->row_slabs[row] = NULL;
+  array->rows[row].data = NULL;
+  array->rows[row].slab = NULL;
+  array->rows[row].raw = FALSE;
   if (slab != NULL && --slab->live_rows == 0 && slab != array->filling)
     slab_free (store, slab);
 }
 
 static void
-append_row (Store        *store,
+append_row (j_common_ptr  cinfo,
             PackedArray  *array,
             JDIMENSION    row,
-            const guint8 *packed,
-            gsize         bytes)
+            const guint8 *bytes,
+            gsize         n_bytes,
+            gboolean      raw)
 {
+  Store *store = store_of (cinfo);
   Slab *slab = array->filling;
 
-  if (slab == NULL || slab->capacity - slab->used < bytes)
+  array->largest_row = MAX (array->largest_row, n_bytes);
+  if (slab == NULL || slab->capacity - slab->used < n_bytes)
     {
-      gsize capacity = MAX (array->slab_capacity, bytes);
+      gsize capacity = MAX (SLAB_BYTES, SLAB_ROWS * array->largest_row);
 
+      capacity = MAX (MIN (capacity, array->small_image_slab), n_bytes);
+      array->filling = NULL;
       if (slab != NULL && slab->live_rows == 0)
         slab_free (store, slab);
-      slab = g_malloc (sizeof (Slab) + capacity);
+      slab = store_alloc (cinfo, sizeof (Slab) + capacity);
       slab->live_rows = 0;
       slab->used = 0;
       slab->capacity = capacity;
       array->filling = slab;
-      store->held_bytes += capacity;
-      store->peak_bytes = MAX (store->peak_bytes, store->held_bytes);
     }
-  memcpy (slab->data + slab->used, packed, bytes);
-  array->rows[row] = slab->data + slab->used;
-  array->row_slabs[row] = slab;
-  slab->used += bytes;
+  memcpy (slab->data + slab->used, bytes, n_bytes);
+  array->rows[row].data = slab->data + slab->used;
+  array->rows[row].slab = slab;
+  array->rows[row].raw = raw;
+  slab->used += n_bytes;
   slab->live_rows++;
 }
 
 static void
-flush_window (Store       *store,
-              PackedArray *array)
+flush_window (j_common_ptr  cinfo,
+              PackedArray  *array)
 {
+  Store *store = store_of (cinfo);
+  gsize raw_bytes = (gsize) array->blocks_per_row * RAW_BLOCK;
+
   if (!array->window_dirty)
     return;
+  /* Whatever happens below, the window is not written back twice. */
+  array->window_dirty = FALSE;
   for (JDIMENSION i = 0; i < array->window_count; i++)
     {
       JDIMENSION row = array->window_first + i;
@@ -298,29 +384,56 @@ flush_window (Store       *store,
             dc[b] = array->window[i][b][0];
           continue;
         }
-      bytes = pack_row (array->window[i], array->blocks_per_row, dc, store->scratch);
+      bytes = pack_row (array->window[i], array->blocks_per_row, dc, store->scratch, raw_bytes);
       forget_row (store, array, row);
-      append_row (store, array, row, store->scratch, bytes);
+      if (bytes < raw_bytes)
+        append_row (cinfo, array, row, store->scratch, bytes, FALSE);
+      else
+        {
+          for (JDIMENSION b = 0; b < array->blocks_per_row; b++)
+            dc[b] = array->window[i][b][0];
+          append_row (cinfo, array, row, (const guint8 *) array->window[i], raw_bytes, TRUE);
+        }
     }
-  array->window_dirty = FALSE;
+}
+
+/* The row pointers, then the blocks they point to, in one allocation.
+ * libjpeg-turbo's SIMD code needs the blocks aligned as malloc aligns. */
+static gsize
+window_pointers_bytes (JDIMENSION n_rows)
+{
+  return (n_rows * sizeof (JBLOCKROW) + 2 * sizeof (void *) - 1) & ~(2 * sizeof (void *) - 1);
+}
+
+static gsize
+window_bytes (JDIMENSION n_rows,
+              JDIMENSION blocks_per_row)
+{
+  return window_pointers_bytes (n_rows) + (gsize) n_rows * blocks_per_row * sizeof (JBLOCK);
+}
+
+static void
+window_free (Store       *store,
+             PackedArray *array)
+{
+  store_free (store, array->window, window_bytes (array->window_capacity, array->blocks_per_row));
+  array->window = NULL;
+  array->window_capacity = 0;
 }
 
 static void
 packed_array_free (Store       *store,
                    PackedArray *array)
 {
-  for (JDIMENSION i = 0; i < array->n_rows; i++)
-    forget_row (store, array, i);
+  if (array->rows != NULL)
+    for (JDIMENSION i = 0; i < array->n_rows; i++)
+      forget_row (store, array, i);
   if (array->filling != NULL)
     slab_free (store, array->filling);
-  store->held_bytes -= (gsize) array->n_rows * array->blocks_per_row * sizeof (JCOEF);
-  g_free (array->dc);
-  g_free (array->rows);
-  g_free (array->row_slabs);
-  if (array->window != NULL)
-    g_free (array->window[0]);
-  g_free (array->window);
-  g_free (array);
+  store_free (store, array->dc, (gsize) array->n_rows * array->blocks_per_row * sizeof (JCOEF));
+  store_free (store, array->rows, array->n_rows * sizeof (StoredRow));
+  window_free (store, array);
+  store_free (store, array, sizeof (PackedArray));
 }
 
 static void
@@ -333,7 +446,8 @@ free_arrays (Store *store)
       packed_array_free (store, store->arrays);
       store->arrays = next;
     }
-  g_clear_pointer (&store->scratch, g_free);
+  store_free (store, store->scratch, store->scratch_size);
+  store->scratch = NULL;
   store->scratch_size = 0;
 }
 
@@ -354,43 +468,45 @@ request_virt_barray (j_common_ptr cinfo,
   /* Packed rows start as all zeros, which libjpeg only needs when asked. */
   (void) pre_zero;
 
-  array = g_new0 (PackedArray, 1);
-  array->blocks_per_row = blocksperrow;
-  array->n_rows = numrows;
-  array->max_access = maxaccess;
-  array->dc = g_new0 (JCOEF, (gsize) numrows * blocksperrow);
-  store->held_bytes += (gsize) numrows * blocksperrow * sizeof (JCOEF);
-  store->peak_bytes = MAX (store->peak_bytes, store->held_bytes);
-  array->rows = g_new0 (guint8 *, numrows);
-  array->row_slabs = g_new0 (Slab *, numrows);
-  /* A small image would otherwise spend most of a slab on nothing. */
-  array->slab_capacity = MIN (SLAB_BYTES, (gsize) blocksperrow * numrows * TYPICAL_BYTES_PER_BLOCK);
+  /* Linked first, so that a failure below leaves nothing unfreed. */
+  array = store_alloc (cinfo, sizeof (PackedArray));
+  memset (array, 0, sizeof *array);
   array->next = store->arrays;
   store->arrays = array;
+  array->blocks_per_row = blocksperrow;
+  array->max_access = maxaccess;
+  array->dc = store_alloc (cinfo, (gsize) numrows * blocksperrow * sizeof (JCOEF));
+  array->n_rows = numrows;
+  memset (array->dc, 0, (gsize) numrows * blocksperrow * sizeof (JCOEF));
+  array->rows = store_alloc (cinfo, numrows * sizeof (StoredRow));
+  memset (array->rows, 0, numrows * sizeof (StoredRow));
+  /* A small image would otherwise spend most of a slab on nothing. */
+  array->small_image_slab = MAX ((gsize) blocksperrow * numrows * TYPICAL_BYTES_PER_BLOCK, 1);
 
-  scratch_size = (gsize) blocksperrow * MAX_PACKED_BLOCK;
+  scratch_size = (gsize) blocksperrow * RAW_BLOCK + MAX_PACKED_BLOCK;
   if (scratch_size > store->scratch_size)
     {
-      g_free (store->scratch);
-      store->scratch = g_malloc (scratch_size);
+      store_free (store, store->scratch, store->scratch_size);
+      store->scratch = NULL;
+      store->scratch_size = 0;
+      store->scratch = store_alloc (cinfo, scratch_size);
       store->scratch_size = scratch_size;
     }
   return (jvirt_barray_ptr) array;
 }
 
 static void
-ensure_window (PackedArray *array,
-               JDIMENSION   num_rows)
+ensure_window (j_common_ptr  cinfo,
+               PackedArray  *array,
+               JDIMENSION    num_rows)
 {
   JBLOCKROW blocks;
 
   if (num_rows <= array->window_capacity)
     return;
-  if (array->window != NULL)
-    g_free (array->window[0]);
-  g_free (array->window);
-  array->window = g_new (JBLOCKROW, num_rows);
-  blocks = g_new (JBLOCK, (gsize) num_rows * array->blocks_per_row);
+  window_free (store_of (cinfo), array);
+  array->window = store_alloc (cinfo, window_bytes (num_rows, array->blocks_per_row));
+  blocks = (JBLOCKROW) ((guint8 *) array->window + window_pointers_bytes (num_rows));
   for (JDIMENSION i = 0; i < num_rows; i++)
     array->window[i] = blocks + (gsize) i * array->blocks_per_row;
   array->window_capacity = num_rows;
@@ -425,15 +541,15 @@ access_virt_barray (j_common_ptr     cinfo,
   if (array->window_count != num_rows || array->window_first != start_row ||
       array->window_dc_only != dc_only)
     {
-      flush_window (store, array);
+      flush_window (cinfo, array);
       array->window_count = 0;
-      ensure_window (array, num_rows);
+      ensure_window (cinfo, array, num_rows);
       for (JDIMENSION i = 0; i < num_rows; i++)
         {
           JDIMENSION row = start_row + i;
           const JCOEF *dc = array->dc + (gsize) row * array->blocks_per_row;
 
-          if (array->rows[row] == &released_row)
+          if (array->rows[row].data == &released_row)
             ERREXIT (cinfo, JERR_VIRTUAL_BUG);
           if (dc_only)
             {
@@ -441,11 +557,11 @@ access_virt_barray (j_common_ptr     cinfo,
                 array->window[i][b][0] = dc[b];
               continue;
             }
-          unpack_row (array->rows[row], dc, array->window[i], array->blocks_per_row);
+          unpack_row (&array->rows[row], dc, array->window[i], array->blocks_per_row);
           if (!writable)
             {
               forget_row (store, array, row);
-              array->rows[row] = &released_row;
+              array->rows[row].data = &released_row;
             }
         }
       array->window_first = start_row;
@@ -481,7 +597,8 @@ self_destruct (j_common_ptr cinfo)
 }
 
 void
-imgproc_coefficient_store_install (j_decompress_ptr cinfo)
+imgproc_coefficient_store_install (j_decompress_ptr cinfo,
+                                   gsize            reservation)
 {
   struct jpeg_memory_mgr *mem = cinfo->mem;
   Store *store;
@@ -489,7 +606,14 @@ imgproc_coefficient_store_install (j_decompress_ptr cinfo)
   g_return_if_fail (cinfo->client_data == NULL);
   g_return_if_fail (!cinfo->buffered_image);
 
-  store = g_new0 (Store, 1);
+  store = g_try_new0 (Store, 1);
+  if (store == NULL)
+    ERREXIT1 (cinfo, JERR_OUT_OF_MEMORY, 2);
+  store->limit = reservation;
+  /* libjpeg's own arrays obey JPEGMEM (or max_memory_to_use) by failing
+   * when they would pass it; packed ones do the same. */
+  if (mem->max_memory_to_use > 0)
+    store->limit = MIN (store->limit, (gsize) mem->max_memory_to_use);
 
   store->free_pool = mem->free_pool;
   store->self_destruct = mem->self_destruct;
@@ -512,12 +636,72 @@ imgproc_coefficient_store_peak_bytes (j_decompress_ptr cinfo)
   return store->peak_bytes;
 }
 
-guint64
-imgproc_coefficient_store_estimate (guint64 blocks,
-                                    gsize   file_len)
+static guint64
+round_up (guint64 value,
+          guint64 multiple)
 {
-  guint64 worst = blocks * MAX_PACKED_BLOCK;
-  guint64 typical = blocks * TYPICAL_BYTES_PER_BLOCK + (guint64) file_len * TYPICAL_BYTES_PER_FILE_BYTE;
+  return (value + multiple - 1) / multiple * multiple;
+}
 
-  return MIN (worst, typical);
+/* libjpeg asks for its arrays in whole MCUs: each component's blocks,
+ * rounded up to its sampling factors (jdcoefct.c). */
+guint64
+imgproc_coefficient_store_blocks (j_decompress_ptr cinfo)
+{
+  guint64 blocks = 0;
+
+  for (int ci = 0; ci < cinfo->num_components; ci++)
+    {
+      const jpeg_component_info *component = &cinfo->comp_info[ci];
+
+      blocks += round_up (component->width_in_blocks, component->h_samp_factor) *
+                round_up (component->height_in_blocks, component->v_samp_factor);
+    }
+  return blocks;
+}
+
+/* The packed rows, typically; at worst every row raw with its DC copy,
+ * and slabs a quarter empty. Besides them, what the store holds whatever
+ * the data: the row index, a window of v_samp rows per component, two
+ * slabs per component (the one filling, and the one a scan is emptying),
+ * and the scratch row. */
+guint64
+imgproc_coefficient_store_reservation (j_decompress_ptr cinfo,
+                                       gsize            file_len)
+{
+  guint64 blocks = imgproc_coefficient_store_blocks (cinfo);
+  guint64 worst = blocks * (RAW_BLOCK + sizeof (JCOEF)) * (SLAB_ROWS + 1) / SLAB_ROWS;
+  guint64 typical = blocks * TYPICAL_BYTES_PER_BLOCK + (guint64) file_len * TYPICAL_BYTES_PER_FILE_BYTE;
+  guint64 fixed = 0, widest_row = 0;
+
+  for (int ci = 0; ci < cinfo->num_components; ci++)
+    {
+      const jpeg_component_info *component = &cinfo->comp_info[ci];
+      guint64 per_row = round_up (component->width_in_blocks, component->h_samp_factor);
+      guint64 n_rows = round_up (component->height_in_blocks, component->v_samp_factor);
+
+      fixed += sizeof (PackedArray) + n_rows * sizeof (StoredRow) +
+               window_bytes ((JDIMENSION) component->v_samp_factor, (JDIMENSION) per_row) +
+               2 * (sizeof (Slab) + SLAB_BYTES);
+      widest_row = MAX (widest_row, per_row);
+    }
+  fixed += widest_row * RAW_BLOCK + MAX_PACKED_BLOCK;
+  return MIN (worst, typical) + fixed;
+}
+
+void
+imgproc_coefficient_store_add_messages (struct jpeg_error_mgr *err)
+{
+  err->addon_message_table = store_messages;
+  err->first_addon_message = IMGPROC_JERR_OVER_RESERVATION;
+  err->last_addon_message = IMGPROC_JERR_OVER_RESERVATION + G_N_ELEMENTS (store_messages) - 1;
+}
+
+gint
+imgproc_coefficient_store_fail_allocation (gint n)
+{
+  gint before = allocations_until_failure;
+
+  allocations_until_failure = n;
+  return before;
 }

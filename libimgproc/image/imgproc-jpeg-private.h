@@ -18,10 +18,21 @@ typedef struct
                const guint8 *row);
 } ImgprocRowSink;
 
+/* How a multi-scan JPEG keeps its coefficients: packed when they are
+ * large, within a reservation that fails the decode with
+ * IMGPROC_IMAGE_ERROR_TOO_LARGE when passed; or in libjpeg's own arrays,
+ * whose size the header fixes. */
+typedef enum
+{
+  IMGPROC_JPEG_ARRAYS_PACKED,
+  IMGPROC_JPEG_ARRAYS_PLAIN,
+} ImgprocJpegArrays;
+
 gboolean imgproc_jpeg_decode (const guint8         *data,
                               gsize                 len,
                               guint                 min_width,
                               guint                 min_height,
+                              ImgprocJpegArrays     arrays,
                               const ImgprocRowSink *sink,
                               gpointer              user_data,
                               gsize                *coefficient_peak,
@@ -44,7 +55,8 @@ const guint8 *imgproc_jpeg_find_exif (const guint8 *data,
 guint64 imgproc_jpeg_coefficient_bytes (const guint8 *data,
                                         gsize         len);
 
-guint64 imgproc_jpeg_decode_memory (const guint8 *data,
-                                    gsize         len);
+guint64 imgproc_jpeg_decode_memory (const guint8      *data,
+                                    gsize              len,
+                                    ImgprocJpegArrays  arrays);
 
 G_END_DECLS

@@ -50,9 +50,17 @@ fail_with (j_common_ptr      cinfo,
 static void
 error_exit (j_common_ptr cinfo)
 {
-  fail_with (cinfo, cinfo->err->msg_code == JERR_INPUT_EOF
-                    ? IMGPROC_IMAGE_ERROR_TRUNCATED
-                    : IMGPROC_IMAGE_ERROR_CORRUPT);
+  switch (cinfo->err->msg_code)
+    {
+    case JERR_INPUT_EOF:
+      fail_with (cinfo, IMGPROC_IMAGE_ERROR_TRUNCATED);
+    case JERR_OUT_OF_MEMORY:
+    case JERR_NO_BACKING_STORE:
+    case IMGPROC_JERR_OVER_RESERVATION:
+      fail_with (cinfo, IMGPROC_IMAGE_ERROR_TOO_LARGE);
+    default:
+      fail_with (cinfo, IMGPROC_IMAGE_ERROR_CORRUPT);
+    }
 }
 
 /* libjpeg only warns about damaged data, then goes on and fills the rest
@@ -94,6 +102,7 @@ error_manager_init (ErrorManager *err)
   err->pub.error_exit = error_exit;
   err->pub.emit_message = emit_message;
   err->pub.output_message = output_message;
+  imgproc_coefficient_store_add_messages (&err->pub);
   err->code = IMGPROC_IMAGE_ERROR_CORRUPT;
   err->message[0] = '\0';
 }
@@ -105,6 +114,9 @@ set_decode_error (GError            **error,
   if (err->code == IMGPROC_IMAGE_ERROR_TRUNCATED)
     g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TRUNCATED,
                  _("The JPEG image is truncated: %s"), err->message);
+  else if (err->code == IMGPROC_IMAGE_ERROR_TOO_LARGE)
+    g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_TOO_LARGE,
+                 _("The JPEG image needs more memory to decode than it was given: %s"), err->message);
   else
     g_set_error (error, IMGPROC_IMAGE_ERROR, IMGPROC_IMAGE_ERROR_CORRUPT,
                  _("The JPEG image is corrupt: %s"), err->message);
@@ -152,6 +164,39 @@ typedef struct
   ErrorManager err;
 } Decoder;
 
+/* Multi-scan JPEGs (progressive, or sequential with one scan per
+ * component) keep every DCT coefficient of the image until the last scan:
+ * 64 shorts per 8x8 block of each component, whatever the output scale.
+ * Single-scan ones stream. */
+static guint64
+plain_coefficient_bytes (j_decompress_ptr cinfo)
+{
+  if (!jpeg_has_multiple_scans (cinfo))
+    return 0;
+  return imgproc_coefficient_store_blocks (cinfo) * sizeof (JBLOCK);
+}
+
+/* The memory the coefficients of @cinfo's decode may take, once its header
+ * is read, and whether they are packed. */
+static guint64
+coefficient_memory (j_decompress_ptr   cinfo,
+                    gsize              len,
+                    ImgprocJpegArrays  arrays,
+                    gboolean          *packs)
+{
+  guint64 plain = plain_coefficient_bytes (cinfo);
+  guint64 reservation;
+
+  *packs = FALSE;
+  if (arrays == IMGPROC_JPEG_ARRAYS_PLAIN || plain <= PACK_COEFFICIENTS_ABOVE)
+    return plain;
+  reservation = imgproc_coefficient_store_reservation (cinfo, len);
+  if (reservation >= plain)
+    return plain;
+  *packs = TRUE;
+  return reservation;
+}
+
 /* Split out so that nothing the setjmp caller reads after a longjmp lives
  * in a register that libjpeg's calls may have clobbered. */
 static gboolean
@@ -160,6 +205,7 @@ decode_rows (Decoder              *d,
              gsize                 len,
              guint                 min_width,
              guint                 min_height,
+             ImgprocJpegArrays     arrays,
              const ImgprocRowSink *sink,
              gpointer              user_data,
              gsize                *coefficient_peak,
@@ -171,6 +217,8 @@ decode_rows (Decoder              *d,
   guint8 *rgb = NULL;
   guint channels;
   gboolean cmyk;
+  gboolean packs;
+  guint64 coefficients;
 
   jpeg_mem_src (cinfo, data, (unsigned long) len);
   jpeg_read_header (cinfo, TRUE);
@@ -189,8 +237,9 @@ decode_rows (Decoder              *d,
    * full precision; it is off in both paths so that packing or not never
    * changes a picture (the store cannot smooth). */
   cinfo->do_block_smoothing = FALSE;
-  if (imgproc_jpeg_coefficient_bytes (data, len) > PACK_COEFFICIENTS_ABOVE)
-    imgproc_coefficient_store_install (cinfo);
+  coefficients = coefficient_memory (cinfo, len, arrays, &packs);
+  if (packs)
+    imgproc_coefficient_store_install (cinfo, (gsize) MIN (coefficients, G_MAXSIZE));
 
   jpeg_start_decompress (cinfo);
   channels = cinfo->out_color_space == JCS_GRAYSCALE ? 1 : 3;
@@ -235,6 +284,7 @@ imgproc_jpeg_decode (const guint8         *data,
                      gsize                 len,
                      guint                 min_width,
                      guint                 min_height,
+                     ImgprocJpegArrays     arrays,
                      const ImgprocRowSink *sink,
                      gpointer              user_data,
                      gsize                *coefficient_peak,
@@ -256,7 +306,7 @@ imgproc_jpeg_decode (const guint8         *data,
   jpeg_create_decompress (&d->cinfo);
   if (coefficient_peak != NULL)
     *coefficient_peak = 0;
-  ok = decode_rows (d, data, len, min_width, min_height, sink, user_data, coefficient_peak,
+  ok = decode_rows (d, data, len, min_width, min_height, arrays, sink, user_data, coefficient_peak,
                     cancellable, error);
   jpeg_destroy_decompress (&d->cinfo);
   return ok;
@@ -419,60 +469,49 @@ imgproc_jpeg_find_exif (const guint8 *data,
   return payload != NULL ? payload + 6 : NULL;
 }
 
-static gboolean
-is_frame (guint         marker,
-          const guint8 *payload,
-          gsize         payload_len)
+/* The decode reads the same header again, and sizes its arrays from it:
+ * so this is what it then takes. Reading a header costs microseconds; a
+ * header that does not read costs nothing, as its decode fails at once. */
+static guint64
+header_coefficient_memory (const guint8      *data,
+                           gsize              len,
+                           ImgprocJpegArrays  arrays)
 {
-  return marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+  g_autofree Decoder *d = g_new0 (Decoder, 1);
+  gboolean packs;
+  guint64 bytes;
+
+  error_manager_init (&d->err);
+  d->cinfo.err = &d->err.pub;
+  if (setjmp (d->err.jump))
+    {
+      jpeg_destroy_decompress (&d->cinfo);
+      return 0;
+    }
+  jpeg_create_decompress (&d->cinfo);
+  jpeg_mem_src (&d->cinfo, data, (unsigned long) len);
+  jpeg_read_header (&d->cinfo, TRUE);
+  bytes = coefficient_memory (&d->cinfo, len, arrays, &packs);
+  jpeg_destroy_decompress (&d->cinfo);
+  return bytes;
 }
 
-/* Progressive (and lossless or arithmetic multi-scan) JPEGs keep every DCT
- * coefficient of the image until the last scan: 64 shorts per 8x8 block of
- * each component, whatever the output scale. Sequential ones stream. */
+/* What libjpeg's own whole-image arrays for @data take: 0 for a JPEG that
+ * streams. */
 guint64
 imgproc_jpeg_coefficient_bytes (const guint8 *data,
                                 gsize         len)
 {
-  guint marker = 0;
-  gsize frame_len = 0;
-  const guint8 *frame = find_header_segment (data, len, is_frame, &marker, &frame_len);
-  guint height, width, n_components, h_max = 1, v_max = 1;
-  guint64 blocks = 0;
-
-  if (frame == NULL || marker == 0xc0 || marker == 0xc1 || marker == 0xc9 || frame_len < 6)
-    return 0;
-  height = (guint) frame[1] << 8 | frame[2];
-  width = (guint) frame[3] << 8 | frame[4];
-  n_components = frame[5];
-  if (frame_len < 6 + 3 * (gsize) n_components)
-    return 0;
-  for (guint i = 0; i < n_components; i++)
-    {
-      h_max = MAX (h_max, (guint) (frame[7 + 3 * i] >> 4));
-      v_max = MAX (v_max, (guint) (frame[7 + 3 * i] & 0x0f));
-    }
-  for (guint i = 0; i < n_components; i++)
-    {
-      guint h = MAX (1u, (guint) (frame[7 + 3 * i] >> 4));
-      guint v = MAX (1u, (guint) (frame[7 + 3 * i] & 0x0f));
-      guint64 comp_width = ((guint64) width * h + h_max - 1) / h_max;
-      guint64 comp_height = ((guint64) height * v + v_max - 1) / v_max;
-
-      blocks += ((comp_width + 7) / 8) * ((comp_height + 7) / 8);
-    }
-  return blocks * 64 * sizeof (gint16);
+  return header_coefficient_memory (data, len, IMGPROC_JPEG_ARRAYS_PLAIN);
 }
 
-/* What the decode of @data keeps besides its output rows: its coefficients,
- * plain or packed. */
+/* What the decode of @data with @arrays keeps besides its output rows: its
+ * coefficients, plain or packed. A packed decode fails rather than take
+ * more. */
 guint64
-imgproc_jpeg_decode_memory (const guint8 *data,
-                            gsize         len)
+imgproc_jpeg_decode_memory (const guint8      *data,
+                            gsize              len,
+                            ImgprocJpegArrays  arrays)
 {
-  guint64 plain = imgproc_jpeg_coefficient_bytes (data, len);
-
-  if (plain <= PACK_COEFFICIENTS_ABOVE)
-    return plain;
-  return imgproc_coefficient_store_estimate (plain / sizeof (JBLOCK), len);
+  return header_coefficient_memory (data, len, arrays);
 }

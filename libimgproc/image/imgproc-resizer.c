@@ -333,12 +333,20 @@ imgproc_resizer_class_init (ImgprocResizerClass *klass)
    * budget beyond the one decode per processor.
    *
    * Each input's need is estimated from its header and size before it is
-   * queued: a progressive JPEG keeps all its DCT coefficients until the
-   * last scan, whatever the output scale (packed above 8 MiB, to about a
-   * tenth), a sequential JPEG streams, and other formats hold their full
-   * decode. Inputs wait, in
+   * queued: a multi-scan JPEG (progressive, or one scan per component)
+   * keeps all its DCT coefficients until the last scan, whatever the output
+   * scale (packed above 8 MiB, to about a tenth), a single-scan JPEG
+   * streams, and other formats hold their full decode. Inputs wait, in
    * order, until their estimate fits; one that needs more than the whole
    * budget runs alone. Synchronous calls are not counted.
+   *
+   * Packed coefficients are estimated from the file's size, and the decode
+   * fails rather than take more than that estimate. A JPEG that needs more
+   * is decoded again in libjpeg's own arrays, charged their full size, if
+   * that fits in the budget, and fails with %IMGPROC_IMAGE_ERROR_TOO_LARGE
+   * otherwise. With no budget it is always decoded again. A `JPEGMEM`
+   * limit in the environment (libjpeg's own) caps packed coefficients as it
+   * caps libjpeg's arrays.
    */
   properties[PROP_DECODE_MEMORY_BUDGET] =
     g_param_spec_uint64 ("decode-memory-budget", NULL, NULL,
@@ -821,12 +829,16 @@ encode (ImgprocResizer      *self,
   return imgproc_pixbuf_encode (pixels, width, height, channels, format, self->quality, error);
 }
 
+/* @arrays_too_large is set when the JPEG decode with @arrays failed as
+ * too large, where another choice of arrays might not. */
 static GPtrArray *
-process_data (ImgprocResizer  *self,
-              const guint8    *data,
-              gsize            len,
-              GCancellable    *cancellable,
-              GError         **error)
+process_data (ImgprocResizer     *self,
+              const guint8       *data,
+              gsize               len,
+              ImgprocJpegArrays   arrays,
+              gboolean           *arrays_too_large,
+              GCancellable       *cancellable,
+              GError            **error)
 {
   g_autoptr(ImgprocImageInfo) info = NULL;
   g_autoptr(GPtrArray) renditions = NULL;
@@ -840,6 +852,7 @@ process_data (ImgprocResizer  *self,
   gboolean ok;
 
   imgproc_ensure_i18n ();
+  *arrays_too_large = FALSE;
 
   if (self->max_bytes > 0 && len > self->max_bytes)
     {
@@ -875,14 +888,21 @@ process_data (ImgprocResizer  *self,
   if (input_format == IMGPROC_IMAGE_FORMAT_JPEG)
     {
       guint min_width = 0, min_height = 0;
+      GError *decode_error = NULL;
 
       for (gsize i = 0; i < job.n_plans; i++)
         {
           min_width = MAX (min_width, (guint) (job.plans[i].stored_width * DECODE_OVERSAMPLING));
           min_height = MAX (min_height, (guint) (job.plans[i].stored_height * DECODE_OVERSAMPLING));
         }
-      ok = imgproc_jpeg_decode (data, len, min_width, min_height, &job_sink, &job, NULL,
-                                cancellable, error);
+      ok = imgproc_jpeg_decode (data, len, min_width, min_height, arrays, &job_sink, &job, NULL,
+                                cancellable, &decode_error);
+      if (!ok)
+        {
+          *arrays_too_large = g_error_matches (decode_error, IMGPROC_IMAGE_ERROR,
+                                               IMGPROC_IMAGE_ERROR_TOO_LARGE);
+          g_propagate_error (error, decode_error);
+        }
 
       if (ok && !self->strip_metadata)
         {
@@ -958,6 +978,44 @@ process_data (ImgprocResizer  *self,
   return ok ? g_steal_pointer (&renditions) : NULL;
 }
 
+/* A generous bound on what decoding @data holds: see the
+ * decode-memory-budget property. A header that does not parse costs
+ * nothing, as its decode fails at once. */
+static guint64
+estimate_decode_memory (GBytes            *input,
+                        ImgprocJpegArrays  arrays)
+{
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (input, &len);
+  g_autoptr(ImgprocImageInfo) info = imgproc_image_info_parse (data, len, NULL);
+  guint64 pixels;
+
+  if (info == NULL)
+    return 0;
+  pixels = (guint64) imgproc_image_info_get_width (info) * imgproc_image_info_get_height (info);
+  if (imgproc_image_info_get_format (info) == IMGPROC_IMAGE_FORMAT_JPEG)
+    return imgproc_jpeg_decode_memory (data, len, arrays) + pixels * 3 / 16;
+  return pixels * 4 * 2;
+}
+
+/* A packed decode that outgrows its reservation is a file whose
+ * coefficients pack far worse than the file's size promised: hostile, or
+ * very unusual. It gets one more decode in libjpeg's own arrays, whose size
+ * the header fixes, if those fit in the whole budget, and that decode is
+ * charged their size: the file is not lost, and no decode holds more than
+ * it was charged. Otherwise it is refused as too large, a permanent
+ * failure: letting it run alone, as an honest estimate over the budget
+ * does, would let any upload take its plain arrays' worth (up to 6 bytes
+ * a pixel) by lying about its packing. Without a budget nothing was
+ * charged, and the plain decode is what libjpeg itself does. */
+static gboolean
+may_retry_plain (ImgprocResizer *self,
+                 GBytes         *input)
+{
+  return self->decode_memory_budget == 0 ||
+         estimate_decode_memory (input, IMGPROC_JPEG_ARRAYS_PLAIN) <= self->decode_memory_budget;
+}
+
 /**
  * imgproc_resizer_process:
  * @self: a resizer
@@ -967,7 +1025,8 @@ process_data (ImgprocResizer  *self,
  *
  * Makes one rendition of @input per target width, in the order of
  * [property@Imgproc.Resizer:widths]. The input is checked against the byte
- * and pixel limits before it is decoded, and decoded once.
+ * and pixel limits before it is decoded, and decoded once (twice for a
+ * rare JPEG: see [property@Imgproc.Resizer:decode-memory-budget]).
  *
  * A damaged or unsupported input gives an error, never a partial rendition.
  * @cancellable is checked between the stages (decode, resample, encode).
@@ -986,6 +1045,9 @@ imgproc_resizer_process (ImgprocResizer  *self,
 {
   gsize len = 0;
   const guint8 *data;
+  gboolean arrays_too_large;
+  GError *local_error = NULL;
+  GPtrArray *renditions;
 
   g_return_val_if_fail (IMGPROC_IS_RESIZER (self), NULL);
   g_return_val_if_fail (input != NULL, NULL);
@@ -993,11 +1055,22 @@ imgproc_resizer_process (ImgprocResizer  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   data = g_bytes_get_data (input, &len);
-  return process_data (self, data, len, cancellable, error);
+  renditions = process_data (self, data, len, IMGPROC_JPEG_ARRAYS_PACKED, &arrays_too_large,
+                             cancellable, &local_error);
+  if (renditions == NULL && arrays_too_large && may_retry_plain (self, input))
+    {
+      g_clear_error (&local_error);
+      renditions = process_data (self, data, len, IMGPROC_JPEG_ARRAYS_PLAIN, &arrays_too_large,
+                                 cancellable, &local_error);
+    }
+  if (renditions == NULL)
+    g_propagate_error (error, local_error);
+  return renditions;
 }
 
 typedef struct {
   GBytes *input;
+  ImgprocJpegArrays arrays;
   guint64 decode_memory;
 } PoolJob;
 
@@ -1009,25 +1082,6 @@ pool_job_free (PoolJob *job)
 }
 
 static GThreadPool *decode_pool (void);
-
-/* A generous bound on what decoding @data holds: see the
- * decode-memory-budget property. A header that does not parse costs
- * nothing, as its decode fails at once. */
-static guint64
-estimate_decode_memory (GBytes *input)
-{
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (input, &len);
-  g_autoptr(ImgprocImageInfo) info = imgproc_image_info_parse (data, len, NULL);
-  guint64 pixels;
-
-  if (info == NULL)
-    return 0;
-  pixels = (guint64) imgproc_image_info_get_width (info) * imgproc_image_info_get_height (info);
-  if (imgproc_image_info_get_format (info) == IMGPROC_IMAGE_FORMAT_JPEG)
-    return imgproc_jpeg_decode_memory (data, len) + pixels * 3 / 16;
-  return pixels * 4 * 2;
-}
 
 static gboolean
 fits_budget (ImgprocResizer *self,
@@ -1101,9 +1155,23 @@ process_in_pool (gpointer task_data,
   PoolJob *job = g_task_get_task_data (task);
   GError *error = NULL;
   GPtrArray *renditions;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (job->input, &len);
+  gboolean arrays_too_large;
 
-  renditions = imgproc_resizer_process (self, job->input, g_task_get_cancellable (task), &error);
+  renditions = process_data (self, data, len, job->arrays, &arrays_too_large,
+                             g_task_get_cancellable (task), &error);
   release_decode_memory (self, job->decode_memory);
+  if (renditions == NULL && arrays_too_large && job->arrays == IMGPROC_JPEG_ARRAYS_PACKED &&
+      may_retry_plain (self, job->input))
+    {
+      g_clear_error (&error);
+      job->arrays = IMGPROC_JPEG_ARRAYS_PLAIN;
+      if (self->decode_memory_budget > 0)
+        job->decode_memory = estimate_decode_memory (job->input, IMGPROC_JPEG_ARRAYS_PLAIN);
+      queue_decode (self, g_steal_pointer (&task));
+      return;
+    }
   if (renditions == NULL)
     g_task_return_error (task, error);
   else
@@ -1164,7 +1232,7 @@ imgproc_resizer_process_async (ImgprocResizer      *self,
   job = g_new0 (PoolJob, 1);
   job->input = g_bytes_ref (input);
   if (self->decode_memory_budget > 0)
-    job->decode_memory = estimate_decode_memory (input);
+    job->decode_memory = estimate_decode_memory (input, IMGPROC_JPEG_ARRAYS_PACKED);
   g_task_set_task_data (task, job, (GDestroyNotify) pool_job_free);
   queue_decode (self, g_steal_pointer (&task));
 }
