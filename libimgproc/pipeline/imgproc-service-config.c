@@ -125,10 +125,11 @@ static const Setting schema[N_SETTINGS] = {
     N_("Larger images are not decoded: they fail permanently.") },
   { "decode-memory", TYPE_INT, "32", 0, 1048576, NULL, { NULL, NULL }, "MIB",
     N_("The memory, in MiB, that the decodes running at once may hold, estimated from each "
-       "image's header (a progressive JPEG its packed coefficients, typically a tenth of its "
-       "pixels' bytes, a sequential JPEG little, other formats 8 bytes per pixel). Images wait "
-       "their turn until they fit; one that needs more runs alone. 0: one decode per "
-       "processor, whatever their size.") },
+       "image's header (a progressive or multi-scan JPEG its packed coefficients, typically a "
+       "tenth of its pixels' bytes, a sequential JPEG little, other formats 8 bytes per pixel). "
+       "Images wait their turn until they fit; one that needs more runs alone. A JPEG whose "
+       "coefficients outgrow their estimate is decoded again with plain arrays if those fit, "
+       "and fails permanently if not. 0: one decode per processor, whatever their size.") },
   { "concurrency", TYPE_INT, "0", 0, 1024, NULL, { NULL, NULL }, "N",
     N_("How many messages are processed at once. 0: twice the number of processors.") },
   /* SQS takes 0 to 43200. 0 would show a message to every other worker at
