@@ -340,19 +340,28 @@ choose_ca_file (const char *layer)
   free (bundled);
 }
 
+/* lib/ld-linux-*.so.*, the first by name as the script's glob had it. */
 static char *
 find_loader (const char *libdir)
 {
   DIR *dir = opendir (libdir);
   struct dirent *entry;
-  char *loader = NULL;
+  char *name = NULL, *loader;
 
   if (dir == NULL)
     return NULL;
-  while (loader == NULL && (entry = readdir (dir)) != NULL)
-    if (strncmp (entry->d_name, "ld-linux-", 9) == 0 && strstr (entry->d_name, ".so.") != NULL)
-      loader = join (libdir, "/", entry->d_name, NULL);
+  while ((entry = readdir (dir)) != NULL)
+    if (strncmp (entry->d_name, "ld-linux-", 9) == 0 && strstr (entry->d_name, ".so.") != NULL &&
+        (name == NULL || strcmp (entry->d_name, name) < 0))
+      {
+        free (name);
+        name = checked (strdup (entry->d_name));
+      }
   closedir (dir);
+  if (name == NULL)
+    return NULL;
+  loader = join (libdir, "/", name, NULL);
+  free (name);
   return loader;
 }
 
@@ -420,5 +429,7 @@ main (int    argc,
   if (tracing)
     fprintf (stderr, "bootstrap: exec %s --library-path %s --argv0 %s %s\n", loader, libdir, path, path);
   execv (loader, args);
-  die (126, "cannot run %s: %s", loader, strerror (errno));
+  /* The shell's statuses for a failed exec: 127 for a missing file (a
+   * dangling link), 126 for one that cannot run. */
+  die (errno == ENOENT ? 127 : 126, "cannot run %s: %s", loader, strerror (errno));
 }
