@@ -40,7 +40,7 @@ imgproc_cflags = \
 	$(OPENSSL_CFLAGS) $(ZLIB_CFLAGS) $(JPEG_CFLAGS)
 imgproc_libs = \
 	$(GLIB_LIBS) $(SOUP_LIBS) $(PIXBUF_LIBS) $(JSON_LIBS) \
-	$(ZLIB_LIBS) $(JPEG_LIBS) -lm
+	$(ZLIB_LIBS) $(JPEG_LIBS) $(DL_LIBS) -lm
 
 noinst_LTLIBRARIES += libimgproc/libimgproc-internal.la
 libimgproc_libimgproc_internal_la_SOURCES = \

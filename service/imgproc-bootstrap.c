@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,47 +105,115 @@ is_directory (const char *path)
   return stat (path, &st) == 0 && S_ISDIR (st.st_mode);
 }
 
-/* Lambda runs /opt/bootstrap by its absolute path; elsewhere (tests, a
- * layer unzipped by hand) the folder this program is in. */
+/* The shell's idea of the current folder: $PWD while it names it, as the
+ * shell keeps the path a symbolic link was entered by. */
+static char *
+current_folder (void)
+{
+  const char *pwd = getenv ("PWD");
+  struct stat named, current;
+
+  if (pwd != NULL && pwd[0] == '/' && stat (pwd, &named) == 0 && stat (".", &current) == 0 &&
+      named.st_dev == current.st_dev && named.st_ino == current.st_ino)
+    return join (pwd, NULL);
+  return checked (getcwd (NULL, 0));
+}
+
+/* What `cd FOLDER && pwd` prints: FOLDER after the current folder, with
+ * "." and ".." taken out by name and slashes single, so that a layer
+ * reached as opt/bootstrap from / is /opt. */
+static char *
+absolute_folder (const char *folder)
+{
+  char *cwd = current_folder ();
+  char *joined = join (cwd, "/", folder, NULL);
+  char *result = checked (malloc (strlen (joined) + 2));
+  size_t len = 0;
+
+  for (const char *name = joined; *name != '\0';)
+    {
+      size_t n = strcspn (name, "/");
+
+      if (n == 2 && name[0] == '.' && name[1] == '.')
+        {
+          while (len > 0 && result[len - 1] != '/')
+            len--;
+          if (len > 0)
+            len--;
+        }
+      else if (n > 0 && !(n == 1 && name[0] == '.'))
+        {
+          result[len++] = '/';
+          memcpy (result + len, name, n);
+          len += n;
+        }
+      name += n;
+      name += strspn (name, "/");
+    }
+  if (len == 0)
+    result[len++] = '/';
+  result[len] = '\0';
+  free (joined);
+  free (cwd);
+  return result;
+}
+
+/* The folder this program is in, by the path it was run by: the kernel's
+ * AT_EXECFN, which is what a script's $0 was, not argv[0], which the
+ * caller chooses (exec -a) or may leave out. Lambda runs /opt/bootstrap by
+ * that absolute path. */
 static char *
 layer_root (const char *argv0)
 {
   const char *given = env ("IMGPROC_LAYER_ROOT");
-  const char *slash = strrchr (argv0, '/');
-  char *folder, *cwd;
+  const char *run_as = (const char *) getauxval (AT_EXECFN);
+  const char *slash;
+  char *folder, *absolute;
 
   if (given != NULL)
     return join (given, NULL);
-  folder = slash == NULL ? join (".", NULL) : strndup (argv0, slash == argv0 ? 1 : (size_t) (slash - argv0));
-  checked (folder);
+  if (run_as == NULL)
+    run_as = argv0;
+  slash = strrchr (run_as, '/');
+  if (slash == NULL)
+    return absolute_folder (".");
+  if (slash == run_as)
+    return join ("/", NULL);
+  folder = checked (strndup (run_as, (size_t) (slash - run_as)));
   if (folder[0] == '/')
     return folder;
-  cwd = checked (getcwd (NULL, 0));
-  if (strcmp (folder, ".") == 0)
-    {
-      free (folder);
-      return cwd;
-    }
-  return join (cwd, "/", folder, NULL);
+  absolute = absolute_folder (folder);
+  free (folder);
+  return absolute;
+}
+
+static const char *
+find_utf8_codeset (const char *locale)
+{
+  for (const char *dot = strchr (locale, '.'); dot != NULL; dot = strchr (dot + 1, '.'))
+    if (strncasecmp (dot, ".utf-8", 6) == 0)
+      return dot;
+  return NULL;
 }
 
 /* glibc finds a UTF-8 locale under its name with the codeset normalised:
- * en_US.UTF-8@euro as en_US.utf8@euro. */
+ * en_US.UTF-8@euro as en_US.utf8@euro. As the script did, the name ends
+ * at the first dot and the rest follows the first ".UTF-8". */
 static int
 locale_in_layer (const char *locpath,
                  const char *locale)
 {
-  const char *dot = strchr (locale, '.');
+  const char *codeset = find_utf8_codeset (locale);
   char *folder;
   int found;
 
   if (strcmp (locale, "C") == 0 || strcmp (locale, "POSIX") == 0)
     return 1;
-  if (dot != NULL && strncasecmp (dot, ".utf-8", 6) == 0)
+  if (codeset != NULL)
     {
-      char *name = checked (strndup (locale, (size_t) (dot - locale)));
+      char *name = checked (strndup (locale, strcspn (locale, ".")));
 
-      folder = join (locpath, "/", name, ".utf8", dot + 6, NULL);
+      folder = join (locpath, "/", name, ".utf8", codeset + 6, NULL);
       free (name);
     }
   else
@@ -271,19 +340,28 @@ choose_ca_file (const char *layer)
   free (bundled);
 }
 
+/* lib/ld-linux-*.so.*, the first by name as the script's glob had it. */
 static char *
 find_loader (const char *libdir)
 {
   DIR *dir = opendir (libdir);
   struct dirent *entry;
-  char *loader = NULL;
+  char *name = NULL, *loader;
 
   if (dir == NULL)
     return NULL;
-  while (loader == NULL && (entry = readdir (dir)) != NULL)
-    if (strncmp (entry->d_name, "ld-linux-", 9) == 0 && strstr (entry->d_name, ".so.") != NULL)
-      loader = join (libdir, "/", entry->d_name, NULL);
+  while ((entry = readdir (dir)) != NULL)
+    if (strncmp (entry->d_name, "ld-linux-", 9) == 0 && strstr (entry->d_name, ".so.") != NULL &&
+        (name == NULL || strcmp (entry->d_name, name) < 0))
+      {
+        free (name);
+        name = checked (strdup (entry->d_name));
+      }
   closedir (dir);
+  if (name == NULL)
+    return NULL;
+  loader = join (libdir, "/", name, NULL);
+  free (name);
   return loader;
 }
 
@@ -337,7 +415,9 @@ main (int    argc,
   if (loader == NULL)
     die (127, "no dynamic loader in %s", libdir);
   path = join (layer, "/bin/", program, NULL);
-  args = checked (calloc ((size_t) argc + 6, sizeof *args));
+  /* Five arguments of our own, the program, argv[1..], and the NULL; argc
+   * is 0 when the caller passed no argv at all. */
+  args = checked (calloc ((size_t) (argc > 0 ? argc : 1) + 6, sizeof *args));
   args[0] = loader;
   args[1] = (char *) "--library-path";
   args[2] = libdir;
@@ -349,5 +429,7 @@ main (int    argc,
   if (tracing)
     fprintf (stderr, "bootstrap: exec %s --library-path %s --argv0 %s %s\n", loader, libdir, path, path);
   execv (loader, args);
-  die (126, "cannot run %s: %s", loader, strerror (errno));
+  /* The shell's statuses for a failed exec: 127 for a missing file (a
+   * dangling link), 126 for one that cannot run. */
+  die (errno == ENOENT ? 127 : 126, "cannot run %s: %s", loader, strerror (errno));
 }

@@ -9,7 +9,7 @@
 #include "imgproc-private.h"
 #include "imgproc-libcrypto-private.h"
 
-#include <gmodule.h>
+#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 
@@ -17,7 +17,7 @@
 
 typedef struct
 {
-  GModule *module;
+  void *handle;
   char *error;
   __typeof__ (EVP_Digest) *digest;
   __typeof__ (EVP_sha256) *sha256;
@@ -29,7 +29,8 @@ find_symbol (Libcrypto  *lib,
              const char *name,
              gpointer   *symbol)
 {
-  if (g_module_symbol (lib->module, name, symbol) && *symbol != NULL)
+  *symbol = dlsym (lib->handle, name);
+  if (*symbol != NULL)
     return TRUE;
   lib->error = g_strdup_printf (_("%s has no symbol %s"), LIBCRYPTO_SONAME, name);
   return FALSE;
@@ -42,11 +43,15 @@ open_libcrypto (void)
 
   /* Kept open for the life of the process: the signer may run on any
    * thread at any time, and a library that is never unloaded needs no
-   * reference counting. */
-  lib->module = g_module_open (LIBCRYPTO_SONAME, G_MODULE_BIND_LOCAL);
-  if (lib->module == NULL)
+   * reference counting. dlopen rather than g_module_open: GModule first
+   * looks for the name, the name with .so and the name with .la in the
+   * current folder, and loads whatever library such a .la names. */
+  lib->handle = dlopen (LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (lib->handle == NULL)
     {
-      lib->error = g_strdup (g_module_error ());
+      const char *reason = dlerror ();
+
+      lib->error = g_strdup (reason != NULL ? reason : _("unknown error"));
       return lib;
     }
   if (!find_symbol (lib, "EVP_Digest", (gpointer *) &lib->digest) ||

@@ -765,6 +765,51 @@ test_libcrypto_unloadable (void)
   g_test_trap_assert_stdout ("*libcrypto.so.3 could not be loaded*libcrypto.so.3*");
 }
 
+/* libcrypto is opened by its soname through the loader's search path
+ * only: a NAME.so or NAME.la in the current folder (GModule's guesses)
+ * neither breaks the signature nor gets loaded. */
+static void
+test_libcrypto_not_from_cwd (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *so = NULL;
+  g_autofree char *la = NULL;
+  g_autofree char *la_text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(ImgprocSigner) signer = imgproc_signer_new ("us-east-1", "s3", IMGPROC_SIGNER_FLAGS_S3);
+      g_autoptr(ImgprocSigningRequest) request = NULL;
+      g_autoptr(ImgprocCredentials) credentials = example_credentials (NULL);
+
+      g_assert_cmpint (g_chdir (g_getenv ("IMGPROC_TEST_SIGNER_CWD")), ==, 0);
+      request = imgproc_signing_request_new ("GET", "examplebucket.s3.amazonaws.com", "/test.txt", NULL);
+      g_assert_true (imgproc_signer_sign (signer, request, credentials, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (imgproc_signing_request_get_header (request, "Authorization"));
+      return;
+    }
+
+  dir = g_dir_make_tmp ("test-signer-XXXXXX", &error);
+  g_assert_no_error (error);
+  so = g_build_filename (dir, "libcrypto.so.3.so", NULL);
+  g_assert_true (g_file_set_contents (so, "not a library", -1, &error));
+  la = g_build_filename (dir, "libcrypto.so.3.la", NULL);
+  la_text = g_strdup_printf ("dlname='missing.so'\nlibdir='%s'\ninstalled=yes\n", dir);
+  g_assert_true (g_file_set_contents (la, la_text, -1, &error));
+  g_assert_no_error (error);
+  g_setenv ("IMGPROC_TEST_SIGNER_CWD", dir, TRUE);
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+
+  g_unsetenv ("IMGPROC_TEST_SIGNER_CWD");
+  g_unlink (so);
+  g_unlink (la);
+  g_rmdir (dir);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -778,6 +823,7 @@ main (int   argc,
 
   g_test_add_func ("/signer/s3/get-example", test_s3_get_example);
   g_test_add_func ("/signer/libcrypto-unloadable", test_libcrypto_unloadable);
+  g_test_add_func ("/signer/libcrypto-not-from-cwd", test_libcrypto_not_from_cwd);
   g_test_add_func ("/signer/s3/put-example", test_s3_payload_hash);
   g_test_add_func ("/signer/s3/presign-example", test_s3_presign);
   g_test_add_func ("/signer/s3/key-encoding", test_s3_key_encoding);
