@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "imgproc-layer-environment.h"
+
 #define LOG_DOMAIN "imgproc-service"
 /* What an invocation keeps back from its deadline to answer in time. */
 #define DEADLINE_MARGIN_MS 1500
@@ -1010,10 +1012,27 @@ run_daemon (Service  *service,
   return EXIT_SUCCESS;
 }
 
+/* Lambda runs the layer's /opt/bootstrap, which is this program: it sets
+ * for itself what the launcher sets for the layer's other programs, before
+ * anything reads it. */
+static void
+setup_layer_environment (void)
+{
+  char *layer = imgproc_layer_root_of_bootstrap ();
+
+  if (layer == NULL)
+    return;
+  imgproc_layer_environment_set (layer);
+  free (layer);
+}
+
 static void
 setup_i18n (void)
 {
-  const char *dir = g_getenv ("IMGPROC_LOCALEDIR");
+  const char *dir;
+
+  setup_layer_environment ();
+  dir = g_getenv ("IMGPROC_LOCALEDIR");
 
   /* Only the language and the character set: logs, EMF and /metrics are
    * read by machines, and a decimal comma (LC_NUMERIC) would break them.
