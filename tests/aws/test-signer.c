@@ -718,6 +718,24 @@ test_soup_message_dot_segments (void)
                                                  "x-amz-content-sha256"), ==, EMPTY_SHA256);
 }
 
+/* What the libcrypto cases sign in their child processes: their first
+ * signature is what opens the library. */
+static ImgprocSigningRequest *
+example_get_request (void)
+{
+  return imgproc_signing_request_new ("GET", "examplebucket.s3.amazonaws.com", "/test.txt", NULL);
+}
+
+static gboolean
+sign_s3_now (ImgprocSigningRequest  *request,
+             GError                **error)
+{
+  g_autoptr(ImgprocSigner) signer = imgproc_signer_new ("us-east-1", "s3", IMGPROC_SIGNER_FLAGS_S3);
+  g_autoptr(ImgprocCredentials) credentials = example_credentials (NULL);
+
+  return imgproc_signer_sign (signer, request, credentials, NULL, error);
+}
+
 /* libcrypto is opened at the first signature, so a broken one is found
  * only then: the signature fails with the loader's reason, and works once
  * the library can be loaded. The child gets a damaged libcrypto first in
@@ -733,12 +751,9 @@ test_libcrypto_unloadable (void)
 
   if (g_test_subprocess ())
     {
-      g_autoptr(ImgprocSigner) signer = imgproc_signer_new ("us-east-1", "s3", IMGPROC_SIGNER_FLAGS_S3);
-      g_autoptr(ImgprocSigningRequest) request = NULL;
-      g_autoptr(ImgprocCredentials) credentials = example_credentials (NULL);
+      g_autoptr(ImgprocSigningRequest) request = example_get_request ();
 
-      request = imgproc_signing_request_new ("GET", "examplebucket.s3.amazonaws.com", "/test.txt", NULL);
-      g_assert_false (imgproc_signer_sign (signer, request, credentials, NULL, &error));
+      g_assert_false (sign_s3_now (request, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
       g_assert_null (imgproc_signing_request_get_header (request, "Authorization"));
       g_print ("%s\n", error->message);
@@ -747,7 +762,7 @@ test_libcrypto_unloadable (void)
       /* A failure is not remembered: once the damaged copy is gone, the
        * loader finds the system's. */
       g_assert_cmpint (g_unlink (g_getenv ("TEST_SIGNER_FAKE_LIBCRYPTO")), ==, 0);
-      g_assert_true (imgproc_signer_sign (signer, request, credentials, NULL, &error));
+      g_assert_true (sign_s3_now (request, &error));
       g_assert_no_error (error);
       g_assert_nonnull (imgproc_signing_request_get_header (request, "Authorization"));
       return;
@@ -791,13 +806,10 @@ test_libcrypto_not_from_cwd (void)
 
   if (g_test_subprocess ())
     {
-      g_autoptr(ImgprocSigner) signer = imgproc_signer_new ("us-east-1", "s3", IMGPROC_SIGNER_FLAGS_S3);
-      g_autoptr(ImgprocSigningRequest) request = NULL;
-      g_autoptr(ImgprocCredentials) credentials = example_credentials (NULL);
+      g_autoptr(ImgprocSigningRequest) request = example_get_request ();
 
       g_assert_cmpint (g_chdir (g_getenv ("IMGPROC_TEST_SIGNER_CWD")), ==, 0);
-      request = imgproc_signing_request_new ("GET", "examplebucket.s3.amazonaws.com", "/test.txt", NULL);
-      g_assert_true (imgproc_signer_sign (signer, request, credentials, NULL, &error));
+      g_assert_true (sign_s3_now (request, &error));
       g_assert_no_error (error);
       g_assert_nonnull (imgproc_signing_request_get_header (request, "Authorization"));
       return;

@@ -128,6 +128,27 @@ assert_same_pixels (GBytes     *jpeg,
   decoded_clear (&packed);
 }
 
+/* A compressor of a three-component @width x @height image into memory,
+ * with libjpeg's defaults for @color_space. */
+static void
+start_compress (struct jpeg_compress_struct *cinfo,
+                struct jpeg_error_mgr       *err,
+                unsigned char              **buffer,
+                unsigned long               *size,
+                guint                        width,
+                guint                        height,
+                J_COLOR_SPACE                color_space)
+{
+  cinfo->err = jpeg_std_error (err);
+  jpeg_create_compress (cinfo);
+  jpeg_mem_dest (cinfo, buffer, size);
+  cinfo->image_width = width;
+  cinfo->image_height = height;
+  cinfo->input_components = 3;
+  cinfo->in_color_space = color_space;
+  jpeg_set_defaults (cinfo);
+}
+
 /* A JPEG of @pixels at @quality in the scans of @script, or by libjpeg's
  * standard progressive script when it is NULL. */
 static GBytes *
@@ -143,14 +164,7 @@ encode_jpeg (const guint8         *pixels,
   unsigned char *buffer = NULL;
   unsigned long size = 0;
 
-  cinfo.err = jpeg_std_error (&err);
-  jpeg_create_compress (&cinfo);
-  jpeg_mem_dest (&cinfo, &buffer, &size);
-  cinfo.image_width = width;
-  cinfo.image_height = height;
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults (&cinfo);
+  start_compress (&cinfo, &err, &buffer, &size, width, height, JCS_RGB);
   jpeg_set_quality (&cinfo, quality, TRUE);
   if (script == NULL)
     jpeg_simple_progression (&cinfo);
@@ -219,14 +233,7 @@ hostile_progressive_jpeg (guint width,
   unsigned char *buffer = NULL;
   unsigned long size = 0;
 
-  cinfo.err = jpeg_std_error (&err);
-  jpeg_create_compress (&cinfo);
-  jpeg_mem_dest (&cinfo, &buffer, &size);
-  cinfo.image_width = width;
-  cinfo.image_height = height;
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_YCbCr;
-  jpeg_set_defaults (&cinfo);
+  start_compress (&cinfo, &err, &buffer, &size, width, height, JCS_YCbCr);
   cinfo.comp_info[0].h_samp_factor = 1;
   cinfo.comp_info[0].v_samp_factor = 1;
   cinfo.scan_info = script;
